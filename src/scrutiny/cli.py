@@ -1,0 +1,179 @@
+"""The `scrutiny` command line (shared/spec/cli.md).
+
+Exit status: 0 success; 2 invalid input, one line per problem on standard error and
+no traceback; 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import orjson
+
+from scrutiny.core.bundle import (
+    Bundle,
+    BundleInvalid,
+    bundle_json_schema,
+    dump_bundle,
+    parse_bundle,
+)
+from scrutiny.core.demo import make_demo
+from scrutiny.core.evaluation import Evaluation, evaluate
+from scrutiny.core.methodology import load_programme
+
+EXIT_INVALID = 2
+
+
+class InvalidInput(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except InvalidInput as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return EXIT_INVALID
+    except BrokenPipeError:  # `scrutiny evaluate x | head` is not an error
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scrutiny",
+        description="Joint inspections of services for children and young people in need of "
+        "care and protection.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check a bundle; print ok or every problem")
+    p.add_argument("bundle", metavar="BUNDLE", help="bundle file, or - for standard input")
+    p.set_defaults(run=_validate)
+
+    p = sub.add_parser("evaluate", help="evaluate the indicators of a bundle")
+    p.add_argument("bundle", metavar="BUNDLE", help="bundle file, or - for standard input")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(run=_evaluate)
+
+    p = sub.add_parser("report", help="write the inspection report")
+    p.add_argument("bundle", metavar="BUNDLE", help="bundle file, or - for standard input")
+    p.add_argument("--format", required=True, choices=["html", "pdf", "docx", "md"])
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
+    p.set_defaults(run=_report)
+
+    p = sub.add_parser("schema", help="print a JSON Schema")
+    p.add_argument("what", choices=["bundle"])
+    p.set_defaults(run=_schema)
+
+    p = sub.add_parser("demo", help="write a realistic synthetic bundle")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write, or -")
+    p.add_argument("--seed", type=int, default=1, help="same seed, same bytes (default 1)")
+    p.add_argument("--records", type=int, default=100, help="children's records (default 100)")
+    p.set_defaults(run=_demo)
+    return parser
+
+
+def _read_bundle(source: str) -> Bundle:
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        raise InvalidInput([f"{source}: cannot read: {exc.strerror}"]) from None
+    try:
+        return parse_bundle(data)
+    except BundleInvalid as exc:
+        raise InvalidInput(exc.problems) from None
+
+
+def _validate(args: argparse.Namespace) -> None:
+    _read_bundle(args.bundle)
+    print("ok")
+
+
+def _evaluate(args: argparse.Namespace) -> None:
+    bundle = _read_bundle(args.bundle)
+    evaluation = evaluate(bundle, load_programme(bundle.programme))
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(evaluation.to_json(), option=orjson.OPT_INDENT_2))
+        sys.stdout.buffer.write(b"\n")
+    else:
+        _print_table(bundle, evaluation)
+
+
+def _print_table(bundle: Bundle, evaluation: Evaluation) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    scale = evaluation.programme.scale
+    info = bundle.inspection
+
+    def label(value: int | None) -> str:
+        return "–" if value is None else scale.label(value)
+
+    table = Table(
+        title=f"{info.reference} · {info.partnership} · {evaluation.programme.short_title}",
+        title_justify="left",
+    )
+    for heading in ("Indicator", "Proposed", "Cap", "Final", "Status"):
+        table.add_column(heading)
+    for ind in evaluation.indicators.values():
+        status = {"final": "[green]final", "pending": "[yellow]pending"}.get(ind.status, ind.status)
+        table.add_row(
+            f"{ind.id} {ind.title}",
+            label(ind.proposed),
+            label(ind.cap),
+            f"[bold]{label(ind.final)}",
+            status,
+        )
+    console.print(table)
+    for ind in evaluation.indicators.values():
+        for check in ind.limiters:
+            console.print(
+                f"[bold]{ind.id}[/] capped at {scale.label(check.cap)} "
+                f"by [bold]{check.rule}[/]: {check.detail}.",
+                highlight=False,
+            )
+        for reason in ind.pending:
+            console.print(f"[bold]{ind.id}[/] pending: {reason}.", highlight=False)
+    for share in evaluation.statistics.values():
+        console.print(f"{share.statistic.title}: {share.sentence()}.", highlight=False)
+
+
+def _report(args: argparse.Namespace) -> None:
+    from scrutiny.core.report import build_report, render_markdown
+
+    bundle = _read_bundle(args.bundle)
+    report = build_report(bundle, load_programme(bundle.programme))
+    if args.format != "md":
+        _fail(f"--format {args.format}: not available yet; use --format md")
+    Path(args.output).write_text(render_markdown(report), encoding="utf-8")
+
+
+def _schema(args: argparse.Namespace) -> None:
+    sys.stdout.buffer.write(orjson.dumps(bundle_json_schema(), option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def _demo(args: argparse.Namespace) -> None:
+    if args.records < 1:
+        raise InvalidInput(["--records: must be at least 1"])
+    data = dump_bundle(make_demo(seed=args.seed, records=args.records))
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+
+
+def _fail(message: str) -> NoReturn:
+    print(message, file=sys.stderr)
+    raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

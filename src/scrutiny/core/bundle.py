@@ -1,0 +1,433 @@
+"""The inspection bundle (`scrutiny.inspection/1`): typed models, validation, canonical JSON.
+
+Validation runs in two passes and reports *every* problem with its JSON path:
+1. structure and values (pydantic), against `shared/spec/inspection-bundle.md`;
+2. what depends on the programme the bundle names: reading-tool items, survey items
+   and their options, indicator ids, question numbers, care groups, judgements.
+Unknown extra fields are accepted and dropped (forward compatibility).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from functools import cache
+from typing import Annotated, Any, Literal
+
+import orjson
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from scrutiny.core.methodology import (
+    Programme,
+    UnknownProgramme,
+    available_programmes,
+    load_programme,
+)
+from scrutiny.core.scale import NotAScalePoint, build_lookup, parse_point
+
+FORMAT = "scrutiny.inspection/1"
+
+# The bundle format fixes the names of the scale points; programmes give their labels.
+POINT_NAMES: dict[int, str] = {
+    6: "excellent",
+    5: "very good",
+    4: "good",
+    3: "adequate",
+    2: "weak",
+    1: "unsatisfactory",
+}
+_POINT_LOOKUP = build_lookup(POINT_NAMES)
+_SCALE_INPUT = Literal[
+    "excellent", "very good", "good", "adequate", "weak", "unsatisfactory", 6, 5, 4, 3, 2, 1
+]
+
+CareGroupId = Literal[
+    "looked_after_at_home",
+    "kinship_care",
+    "foster_care",
+    "residential",
+    "short_breaks",
+    "aftercare",
+]
+SurveyId = Literal["children_and_young_people", "parents_and_carers", "staff"]
+EvidenceSource = Literal[
+    "record_reading",
+    "survey",
+    "focus_group",
+    "meeting",
+    "engagement",
+    "position_statement",
+    "document",
+    "observation",
+]
+EvidenceKind = Literal["strength", "area_for_development", "context"]
+
+
+class BundleInvalid(ValueError):
+    """A bundle that cannot be used. `problems` holds one line per problem, each with its path."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _scale_point(raw: object) -> int:
+    try:
+        value = parse_point(raw, _POINT_LOOKUP)
+    except NotAScalePoint:
+        value = None
+    if value is None:
+        raise PydanticCustomError(
+            "scale_point", "{value} is not a point of the six-point scale", {"value": repr(raw)}
+        )
+    return value
+
+
+def _ratings(raw: object, info: ValidationInfo) -> dict[str, int | None]:
+    # One plain validator per reading, not per rating: a million readings of twenty
+    # items each stay within a small multiple of merely parsing the JSON.
+    if not isinstance(raw, dict):
+        raise PydanticCustomError("dict_type", "must be an object mapping items to scale points")
+    out: dict[str, int | None] = {}
+    problems: list[tuple[str, str]] = []
+    for item, value in raw.items():
+        if value.__class__ is not bool:  # True == 1, but true is not a point of the scale
+            try:
+                out[item] = _POINT_LOOKUP[value]
+                continue
+            except (KeyError, TypeError):
+                pass
+        try:
+            out[item] = parse_point(value, _POINT_LOOKUP)
+        except NotAScalePoint:
+            problems.append((item, f"{value!r} is not a point of the six-point scale"))
+    programme = _programme(info)
+    if programme is not None and not out.keys() <= _item_ids(programme):
+        problems += [
+            (key, f"not an item of the {programme.id} reading tool")
+            for key in raw
+            if key not in _item_ids(programme)
+        ]
+    _raise_if(problems)
+    return out
+
+
+def _programme(info: ValidationInfo) -> Programme | None:
+    return (info.context or {}).get("programme")
+
+
+@cache
+def _item_ids(programme: Programme) -> frozenset[str]:
+    return frozenset(i.id for i in programme.reading_items)
+
+
+def _raise_if(problems: list[tuple[str, str]]) -> None:
+    """Several problems under one path, as one error that `_explain` expands."""
+    if problems:
+        raise PydanticCustomError("problems", "{problems}", {"problems": problems})
+
+
+def _point_name(value: int) -> str:
+    return POINT_NAMES[value]
+
+
+def _rating_name(value: int | None) -> str | None:
+    return None if value is None else POINT_NAMES[value]
+
+
+Point = Annotated[
+    int,
+    PlainValidator(_scale_point, json_schema_input_type=_SCALE_INPUT),
+    PlainSerializer(_point_name, return_type=str),
+]
+Ratings = Annotated[
+    dict[str, int | None],
+    PlainValidator(
+        _ratings,
+        json_schema_input_type=dict[str, _SCALE_INPUT | Literal["not applicable"] | None],
+    ),
+    PlainSerializer(lambda r: {k: _rating_name(v) for k, v in r.items()}, return_type=dict),
+]
+Identifier = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class InspectionInfo(_Model):
+    reference: Identifier
+    partnership: Annotated[str, Field(min_length=1, max_length=200)]
+    start: date
+
+
+class RecordReading(_Model):
+    record: Identifier
+    reader: Identifier
+    care_group: CareGroupId | None = None
+    ratings: Ratings
+    # Where a record is read more than once, statistics use the agreed reading.
+    agreed: bool | None = None
+
+
+class SurveyResponse(_Model):
+    survey: SurveyId
+    respondent: Identifier
+    care_group: CareGroupId | None = None
+    answers: dict[str, str | None]
+
+    @field_validator("answers")
+    @classmethod
+    def _answers_fit_the_survey(
+        cls, answers: dict[str, str | None], info: ValidationInfo
+    ) -> dict[str, str | None]:
+        programme = _programme(info)
+        survey = programme and programme.survey(info.data.get("survey", ""))
+        if not survey:
+            return answers
+        problems: list[tuple[str, str]] = []
+        for item_id, answer in answers.items():
+            item = survey.item(item_id)
+            if item is None:
+                problems.append((item_id, f"not an item of the {survey.id} survey"))
+            elif answer is not None and item.options:
+                folded = " ".join(answer.split()).lower()
+                if folded in item.options:
+                    answers[item_id] = folded
+                else:
+                    options = ", ".join(repr(o) for o in item.options)
+                    problems.append((item_id, f"{answer!r} is not one of {options}"))
+        _raise_if(problems)
+        return answers
+
+
+class Evidence(_Model):
+    id: Identifier
+    source: EvidenceSource
+    text: Annotated[str, Field(min_length=1)]
+    questions: list[int] = []
+    indicators: list[str] = []
+    kind: EvidenceKind
+    care_group: CareGroupId | None = None
+
+    @field_validator("questions")
+    @classmethod
+    def _questions_exist(cls, questions: list[int], info: ValidationInfo) -> list[int]:
+        programme = _programme(info)
+        if programme:
+            known = programme.question_numbers()
+            _raise_if(
+                [
+                    (str(q), f"{programme.id} has no question {q}")
+                    for q in questions
+                    if q not in known
+                ]
+            )
+        return questions
+
+    @field_validator("indicators")
+    @classmethod
+    def _indicators_exist(cls, indicators: list[str], info: ValidationInfo) -> list[str]:
+        programme = _programme(info)
+        if programme:
+            known = {i.id for i in programme.indicators} | {e.id for e in programme.evaluated}
+            _raise_if(
+                [
+                    ("", f"{i!r} is not an indicator of {programme.id}")
+                    for i in indicators
+                    if i not in known
+                ]
+            )
+        return indicators
+
+
+class SignificantConcern(_Model):
+    id: Identifier
+    summary: Annotated[str, Field(min_length=1)]
+    serious_failing: bool
+
+
+class Bundle(_Model):
+    format: Literal["scrutiny.inspection/1"]
+    programme: Identifier
+    inspection: InspectionInfo
+    record_readings: list[RecordReading] = []
+    survey_responses: list[SurveyResponse] = []
+    evidence: list[Evidence] = []
+    significant_concerns: list[SignificantConcern] = []
+    group_evaluations: dict[CareGroupId, Point] = {}
+    proposed_evaluations: dict[str, Point] = {}
+    # Absent key: the team has not yet decided.
+    team_judgements: dict[str, bool] = {}
+
+    @field_validator("programme")
+    @classmethod
+    def _programme_is_shipped(cls, programme_id: str, info: ValidationInfo) -> str:
+        if _programme(info) is None and info.context is not None:
+            known = ", ".join(available_programmes())
+            raise PydanticCustomError(
+                "programme",
+                "unknown programme {id} (known: {known})",
+                {"id": repr(programme_id), "known": known},
+            )
+        return programme_id
+
+    @field_validator("record_readings")
+    @classmethod
+    def _one_reading_per_reader_one_agreed(
+        cls, readings: list[RecordReading]
+    ) -> list[RecordReading]:
+        seen: set[tuple[str, str]] = set()
+        agreed: set[str] = set()
+        problems: list[tuple[str, str]] = []
+        for n, reading in enumerate(readings):
+            key = (reading.record, reading.reader)
+            if key in seen:
+                problems.append(
+                    (f"[{n}]", f"record {reading.record!r} is read twice by {reading.reader!r}")
+                )
+            seen.add(key)
+            if reading.agreed:
+                if reading.record in agreed:
+                    problems.append(
+                        (f"[{n}].agreed", f"record {reading.record!r} has two agreed readings")
+                    )
+                agreed.add(reading.record)
+        _raise_if(problems)
+        return readings
+
+    @field_validator("survey_responses")
+    @classmethod
+    def _one_response_per_respondent(cls, responses: list[SurveyResponse]) -> list[SurveyResponse]:
+        seen: set[tuple[str, str]] = set()
+        problems: list[tuple[str, str]] = []
+        for n, response in enumerate(responses):
+            key = (response.survey, response.respondent)
+            if key in seen:
+                problems.append(
+                    (
+                        f"[{n}].respondent",
+                        f"{response.respondent!r} answers the {response.survey} survey twice",
+                    )
+                )
+            seen.add(key)
+        _raise_if(problems)
+        return responses
+
+    @field_validator("evidence", "significant_concerns")
+    @classmethod
+    def _ids_unique(cls, entries: list[Evidence] | list[SignificantConcern]) -> list[Any]:
+        seen: set[str] = set()
+        problems: list[tuple[str, str]] = []
+        for n, entry in enumerate(entries):
+            if entry.id in seen:
+                problems.append((f"[{n}].id", f"{entry.id!r} is used twice"))
+            seen.add(entry.id)
+        _raise_if(problems)
+        return entries
+
+    @field_validator("proposed_evaluations")
+    @classmethod
+    def _evaluated_by_programme(
+        cls, proposals: dict[str, int], info: ValidationInfo
+    ) -> dict[str, int]:
+        programme = _programme(info)
+        if programme:
+            known = {e.id for e in programme.evaluated}
+            _raise_if(
+                [
+                    (key, f"{programme.id} does not evaluate {key!r}")
+                    for key in proposals
+                    if key not in known
+                ]
+            )
+        return proposals
+
+    @field_validator("team_judgements")
+    @classmethod
+    def _judgements_known(
+        cls, judgements: dict[str, bool], info: ValidationInfo
+    ) -> dict[str, bool]:
+        # A misspelt judgement would silently leave the decision unmade: refuse it.
+        programme = _programme(info)
+        if programme:
+            known = {j.id for j in programme.judgements}
+            _raise_if(
+                [
+                    (key, f"{programme.id} has no judgement {key!r}")
+                    for key in judgements
+                    if key not in known
+                ]
+            )
+        return judgements
+
+
+def parse_bundle(data: bytes | str | dict[str, Any]) -> Bundle:
+    """A valid bundle from JSON text or a parsed object, or BundleInvalid listing every problem."""
+    if not isinstance(data, dict):
+        try:
+            data = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise BundleInvalid([f"(document): not valid JSON: {exc}"]) from None
+    if not isinstance(data, dict):
+        raise BundleInvalid(["(document): must be a JSON object"])
+    try:
+        programme: Programme | None = load_programme(str(data.get("programme")))
+    except UnknownProgramme:
+        programme = None
+    try:
+        return Bundle.model_validate(data, context={"programme": programme})
+    except ValidationError as exc:
+        raise BundleInvalid(list(_explain(exc.errors()))) from None
+
+
+def _path(loc: Iterable[int | str]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(document)"
+
+
+def _explain(errors: list[Any]) -> Iterable[str]:
+    for err in errors:
+        path, kind, ctx = _path(err["loc"]), err["type"], err.get("ctx") or {}
+        if kind == "problems":
+            for sub, message in ctx["problems"]:
+                joiner = "" if not sub or sub.startswith("[") else "."
+                yield f"{path}{joiner}{sub}: {message}"
+        elif kind == "missing":
+            yield f"{path}: is required but missing"
+        elif kind == "literal_error":
+            yield f"{path}: {err['input']!r} is not one of {ctx['expected']}"
+        elif kind in ("scale_point", "programme"):
+            yield f"{path}: {err['msg']}"
+        else:
+            yield f"{path}: {err['msg'][0].lower()}{err['msg'][1:]} (got {err['input']!r})"
+
+
+def bundle_to_dict(bundle: Bundle) -> dict[str, Any]:
+    """The bundle as plain JSON data, every field written, scale points by name."""
+    return bundle.model_dump(mode="json")
+
+
+def dump_bundle(bundle: Bundle | dict[str, Any]) -> bytes:
+    """Canonical JSON: the same bundle always gives the same bytes."""
+    data = bundle_to_dict(bundle) if isinstance(bundle, Bundle) else bundle
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def bundle_json_schema() -> dict[str, Any]:
+    schema = Bundle.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"Inspection bundle ({FORMAT})"
+    return schema

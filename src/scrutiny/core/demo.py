@@ -1,0 +1,345 @@
+"""A realistic synthetic inspection: the same seed always gives the same bundle.
+
+Every identifier is pseudonymous and every sentence invented: no real child, family,
+member of staff or partnership is described.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from scrutiny.core.bundle import FORMAT, POINT_NAMES
+from scrutiny.core.methodology import Programme, load_programme
+
+PROGRAMME = "care-and-protection-2018"
+
+# Roughly the mix of a 2018-20 sample: about a third of children on the child protection
+# register at home (no care group), the rest across the care experienced groups.
+_GROUP_WEIGHTS: dict[str | None, int] = {
+    None: 34,
+    "looked_after_at_home": 12,
+    "kinship_care": 14,
+    "foster_care": 18,
+    "residential": 9,
+    "short_breaks": 5,
+    "aftercare": 8,
+}
+# Items that only apply to some children.
+_ONLY_FOR: dict[str, set[str | None]] = {
+    "transition_support": {"aftercare", "residential"},
+    "permanence_planning": {"looked_after_at_home", "kinship_care", "foster_care", "residential"},
+}
+_READERS = [f"insp-{n}" for n in range(1, 7)] + [f"lfr-{n}" for n in range(1, 7)]
+
+_EVIDENCE: list[tuple[str, str, list[int], list[str], str]] = [
+    (
+        "focus_group",
+        "Staff from social work, health and police described a shared understanding of when to raise a child protection concern and how to escalate it.",
+        [1],
+        ["5.2", "7.1"],
+        "strength",
+    ),
+    (
+        "record_reading",
+        "Inter-agency referral discussions were held promptly in most records read, with police, health and social work contributing.",
+        [1],
+        ["5.2"],
+        "strength",
+    ),
+    (
+        "meeting",
+        "Chronologies were of variable quality: several were lists of events without analysis of their significance.",
+        [1, 2],
+        ["5.2", "6.4"],
+        "area_for_development",
+    ),
+    (
+        "position_statement",
+        "The partnership's self-evaluation identifies the need to improve the consistency of risk assessment across localities.",
+        [1],
+        ["5.2", "9.4"],
+        "context",
+    ),
+    (
+        "engagement",
+        "Children told young inspection volunteers that they had a trusted adult they could talk to when they were worried.",
+        [2],
+        ["2.1"],
+        "strength",
+    ),
+    (
+        "record_reading",
+        "Children who had experienced neglect were helped to recover through therapeutic support, though waiting times for specialist mental health services were long.",
+        [2],
+        ["2.1", "1.1"],
+        "area_for_development",
+    ),
+    (
+        "survey",
+        "Most parents and carers who responded said staff had listened to them and that their child was safer because of the help they received.",
+        [2],
+        ["2.2"],
+        "strength",
+    ),
+    (
+        "focus_group",
+        "Health visitors and school nurses described strong working relationships with children and families social work teams.",
+        [2],
+        ["7.1", "2.2"],
+        "strength",
+    ),
+    (
+        "observation",
+        "A core group meeting observed was well chaired, with the child's views presented by an advocacy worker.",
+        [2],
+        ["5.4", "5.3"],
+        "strength",
+    ),
+    (
+        "record_reading",
+        "Children's plans did not always contain SMART actions, making it hard to measure progress at reviews.",
+        [2, 3],
+        ["5.3"],
+        "area_for_development",
+    ),
+    (
+        "engagement",
+        "Young people living in residential houses said they felt cared for and that staff stayed with them for a long time.",
+        [3],
+        ["2.1"],
+        "strength",
+    ),
+    (
+        "document",
+        "Placement stability for children in foster care has improved over three years, with fewer children experiencing three or more moves.",
+        [3],
+        ["1.1"],
+        "strength",
+    ),
+    (
+        "meeting",
+        "Permanence planning for some children looked after at home drifted, with decisions delayed for over a year.",
+        [3],
+        ["5.3", "6.1"],
+        "area_for_development",
+    ),
+    (
+        "survey",
+        "Kinship carers said they wanted more practical and financial support and quicker access to help.",
+        [3],
+        ["2.2", "8.1"],
+        "area_for_development",
+    ),
+    (
+        "record_reading",
+        "Attendance and attainment of looked after children were monitored by a virtual school head teacher, with improving results.",
+        [3],
+        ["1.1", "2.1"],
+        "strength",
+    ),
+    (
+        "engagement",
+        "Care experienced young people described aftercare workers who kept in touch and helped them find their first tenancy.",
+        [4],
+        ["2.1"],
+        "strength",
+    ),
+    (
+        "document",
+        "The number of care leavers in education, training or employment nine months after leaving care is below the national average.",
+        [4],
+        ["1.1"],
+        "area_for_development",
+    ),
+    (
+        "focus_group",
+        "Throughcare staff said pathway planning often started late, leaving young people little time to prepare for moving on.",
+        [4],
+        ["5.3"],
+        "area_for_development",
+    ),
+    (
+        "meeting",
+        "The partnership's corporate parenting board includes care experienced young people who have influenced housing policy.",
+        [4, 5],
+        ["6.3", "9.2"],
+        "strength",
+    ),
+    (
+        "meeting",
+        "Chief officers described a shared vision for vulnerable children and could show how it had shaped the integrated children's services plan.",
+        [5],
+        ["9.1", "9.2"],
+        "strength",
+    ),
+    (
+        "survey",
+        "Staff who responded said senior leaders were visible and approachable, though fewer felt informed about changes.",
+        [5],
+        ["9.3", "3.1"],
+        "strength",
+    ),
+    (
+        "document",
+        "Performance reports to the chief officers group focused on process measures and said little about outcomes for children.",
+        [5],
+        ["6.4", "9.4"],
+        "area_for_development",
+    ),
+    (
+        "focus_group",
+        "Managers described a culture of learning, with learning reviews leading to changes in practice guidance.",
+        [5],
+        ["9.4", "6.4"],
+        "strength",
+    ),
+    (
+        "position_statement",
+        "The partnership serves a mixed urban and rural area of about 150,000 people, with pockets of high deprivation.",
+        [1, 2, 3, 4, 5],
+        [],
+        "context",
+    ),
+]
+_FREE_TEXT = [
+    "I like my carer because she listens to me.",
+    "Sometimes I don't know who my social worker is.",
+    "The group on Thursdays helps.",
+    "I want to see my brother more.",
+    "School is better now.",
+]
+
+
+def make_demo(seed: int = 1, records: int = 100) -> dict[str, Any]:
+    """A synthetic bundle of `records` children's records; deterministic for `seed`."""
+    programme = load_programme(PROGRAMME)
+    rng = random.Random(seed)
+    readings = _record_readings(rng, programme, records)
+    return {
+        "format": FORMAT,
+        "programme": PROGRAMME,
+        "inspection": {
+            "reference": f"JI-{seed:04d}",
+            "partnership": "Anytown and Westshire",
+            "start": "2019-03-04",
+        },
+        "record_readings": readings,
+        "survey_responses": _survey_responses(rng, programme),
+        "evidence": [
+            {
+                "id": f"E-{n:03d}",
+                "source": source,
+                "text": text,
+                "questions": questions,
+                "indicators": indicators,
+                "kind": kind,
+                "care_group": None,
+            }
+            for n, (source, text, questions, indicators, kind) in enumerate(_EVIDENCE, start=1)
+        ],
+        "significant_concerns": [
+            {
+                "id": "SC-1",
+                "summary": "Delays in convening child protection planning meetings in one locality.",
+                "serious_failing": False,
+            },
+        ],
+        "group_evaluations": {
+            "looked_after_at_home": "adequate",
+            "kinship_care": "good",
+            "foster_care": "very good",
+            "residential": "good",
+            "short_breaks": "good",
+            "aftercare": "good",
+        },
+        "proposed_evaluations": {"1.1": "good", "2.1": "good", "2.2": "good", "9": "very good"},
+        "team_judgements": {"children_not_safe_concerning": False},
+    }
+
+
+def _record_readings(
+    rng: random.Random, programme: Programme, records: int
+) -> list[dict[str, Any]]:
+    groups, weights = zip(*_GROUP_WEIGHTS.items(), strict=True)
+    readings: list[dict[str, Any]] = []
+    for n in range(1, records + 1):
+        record = f"R-{n:03d}"
+        group = rng.choices(groups, weights)[0]
+        quality = rng.gauss(4.1, 0.8)  # how well this child's services did, on the scale
+        ratings = {
+            item.id: _rating(rng, quality) if group in _ONLY_FOR.get(item.id, {group}) else None
+            for item in programme.reading_items
+        }
+        if group in ("aftercare", "short_breaks") and rng.random() < 0.6:
+            ratings["immediate_response"] = None  # no child protection concern in this record
+        reader = _READERS[(n - 1) % len(_READERS)]
+        first = {
+            "record": record,
+            "reader": reader,
+            "care_group": group,
+            "ratings": ratings,
+            "agreed": None,
+        }
+        readings.append(first)
+        if n % 10 == 0:  # a tenth read again for moderation
+            second_reader = _READERS[n % len(_READERS)]
+            second = {
+                item: None if value is None else _nudge(rng, value)
+                for item, value in ratings.items()
+            }
+            agreed_second = rng.random() < 0.5
+            first["agreed"] = not agreed_second
+            readings.append(
+                {
+                    "record": record,
+                    "reader": second_reader,
+                    "care_group": group,
+                    "ratings": second,
+                    "agreed": agreed_second,
+                }
+            )
+    return readings
+
+
+def _rating(rng: random.Random, quality: float) -> str:
+    value = min(6, max(1, round(rng.gauss(quality, 0.7))))
+    return POINT_NAMES[value]
+
+
+def _nudge(rng: random.Random, name: str) -> str:
+    """A second reader mostly agrees, sometimes by one point either way."""
+    value = next(v for v, n in POINT_NAMES.items() if n == name)
+    step = rng.choices([0, -1, 1], [70, 15, 15])[0]
+    return POINT_NAMES[min(6, max(1, value + step))]
+
+
+def _survey_responses(rng: random.Random, programme: Programme) -> list[dict[str, Any]]:
+    groups = [g for g in _GROUP_WEIGHTS if g is not None]
+    sizes = {"children_and_young_people": 96, "parents_and_carers": 64, "staff": 210}
+    weights = {"feel_safe": [70, 22, 5, 3]}
+    responses = []
+    for survey in programme.surveys:
+        for n in range(1, sizes[survey.id] + 1):
+            answers: dict[str, str | None] = {}
+            for item in survey.items:
+                if item.free_text:
+                    answers[item.id] = (
+                        rng.choice(_FREE_TEXT)
+                        if survey.id == "children_and_young_people" and rng.random() < 0.2
+                        else None
+                    )
+                elif rng.random() < 0.04:
+                    answers[item.id] = None  # left unanswered
+                else:
+                    w = weights.get(item.id, [max(1, 6 - i) for i in range(len(item.options))])
+                    answers[item.id] = rng.choices(item.options, w)[0]
+            responses.append(
+                {
+                    "survey": survey.id,
+                    "respondent": f"{survey.id[0].upper()}-{n:04d}",
+                    "care_group": None if survey.id == "staff" else rng.choice(groups),
+                    "answers": answers,
+                }
+            )
+    return responses

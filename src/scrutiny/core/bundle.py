@@ -257,6 +257,43 @@ class SignificantConcern(_Model):
     serious_failing: bool
 
 
+class ReportStatement(_Model):
+    """One sentence of the report's evaluative text, traceable to the evidence it cites."""
+
+    id: Identifier
+    text: Annotated[str, Field(min_length=1)]
+    evidence: list[Identifier] = []
+    # The team's plain-language wording, used by the young people's version.
+    plain: str | None = None
+
+
+class QuestionStatements(_Model):
+    question: int
+    strengths: list[ReportStatement] = []
+    areas_for_development: list[ReportStatement] = []
+    key_messages: list[ReportStatement] = []
+
+
+class ReportSection(_Model):
+    """The report's statements (docs/spec/report-section.md); optional in a bundle."""
+
+    status: Literal["draft", "final", "published"] = "draft"
+    context: list[ReportStatement] = []
+    key_messages: list[ReportStatement] = []
+    questions: list[QuestionStatements] = []
+
+    def statements(self) -> list[tuple[str, ReportStatement]]:
+        """Every statement with its JSON path below `report`."""
+        out = [(f"context[{n}]", s) for n, s in enumerate(self.context)]
+        out += [(f"key_messages[{n}]", s) for n, s in enumerate(self.key_messages)]
+        for q, section in enumerate(self.questions):
+            for part in ("strengths", "areas_for_development", "key_messages"):
+                out += [
+                    (f"questions[{q}].{part}[{n}]", s) for n, s in enumerate(getattr(section, part))
+                ]
+        return out
+
+
 class Bundle(_Model):
     format: Literal["scrutiny.inspection/1"]
     programme: Identifier
@@ -269,6 +306,8 @@ class Bundle(_Model):
     proposed_evaluations: dict[str, Point] = {}
     # Absent key: the team has not yet decided.
     team_judgements: dict[str, bool] = {}
+    # Optional: absent from bundles written before the report section existed.
+    report: ReportSection | None = None
 
     @field_validator("programme")
     @classmethod
@@ -371,6 +410,46 @@ class Bundle(_Model):
             )
         return judgements
 
+    @field_validator("report")
+    @classmethod
+    def _report_cites_this_bundle(
+        cls, report: ReportSection | None, info: ValidationInfo
+    ) -> ReportSection | None:
+        if report is None:
+            return None
+        problems: list[tuple[str, str]] = []
+        programme = _programme(info)
+        seen_questions: set[int] = set()
+        for n, section in enumerate(report.questions):
+            if programme and section.question not in programme.question_numbers():
+                problems.append(
+                    (
+                        f"questions[{n}].question",
+                        f"{programme.id} has no question {section.question}",
+                    )
+                )
+            if section.question in seen_questions:
+                problems.append(
+                    (f"questions[{n}].question", f"question {section.question} is listed twice")
+                )
+            seen_questions.add(section.question)
+        # Evidence that failed validation is absent from info.data: its own errors suffice.
+        evidence = info.data.get("evidence")
+        known = {e.id for e in evidence} if evidence is not None else None
+        seen_ids: set[str] = set()
+        for path, statement in report.statements():
+            if statement.id in seen_ids:
+                problems.append((f"{path}.id", f"{statement.id!r} is used twice"))
+            seen_ids.add(statement.id)
+            if known is not None:
+                problems += [
+                    (f"{path}.evidence[{k}]", f"no evidence {ref!r} in this bundle")
+                    for k, ref in enumerate(statement.evidence)
+                    if ref not in known
+                ]
+        _raise_if(problems)
+        return report
+
 
 def parse_bundle(data: bytes | str | dict[str, Any]) -> Bundle:
     """A valid bundle from JSON text or a parsed object, or BundleInvalid listing every problem."""
@@ -417,7 +496,8 @@ def _explain(errors: list[Any]) -> Iterable[str]:
 
 def bundle_to_dict(bundle: Bundle) -> dict[str, Any]:
     """The bundle as plain JSON data, every field written, scale points by name."""
-    return bundle.model_dump(mode="json")
+    # Without a report the output stays byte-identical to bundles written before it existed.
+    return bundle.model_dump(mode="json", exclude={"report"} if bundle.report is None else None)
 
 
 def dump_bundle(bundle: Bundle | dict[str, Any]) -> bytes:

@@ -1,0 +1,447 @@
+"""The list of sampled case records, read from CSV or XLSX, and who reads which record.
+
+The sample file has one row per record and five columns (header names in any case,
+spaces or underscores): *Record id* (pseudonymous), *Care group* (one of the
+programme's care groups by id or label, blank when the child is not care experienced),
+*Age band*, *Legal status* and *Area*. Other columns are ignored and listed, so a
+column of names pasted in by mistake is never stored.
+
+The import is all-or-nothing: `parse_sample` returns every row validated, or raises
+`SampleImportError` carrying every problem, each naming its row as the spreadsheet
+shows it (the header is row 1) and its column as the file names it.
+
+At most `max_bytes + 1` bytes are ever read, so a huge upload costs nothing; XLSX
+files are checked from the zip directory before any part is expanded (zip bombs),
+and openpyxl parses the XML with defusedxml.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import io
+import re
+import zipfile
+from collections.abc import Generator, Iterator, Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import BinaryIO, Literal
+
+# Column key -> the header spellings accepted, normalised (see `_normalise`).
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "record": ("record id", "record", "pseudonymous record id", "record reference"),
+    "care_group": ("care group",),
+    "age_band": ("age band", "age group"),
+    "legal_status": ("legal status",),
+    "area": ("area", "locality"),
+}
+_COLUMN_NAMES = {
+    "record": "Record id",
+    "care_group": "Care group",
+    "age_band": "Age band",
+    "legal_status": "Legal status",
+    "area": "Area",
+}
+# Letters, digits and a few separators; at least one digit, because a pseudonymous
+# id has one and a child's name has none.
+_RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_NO_CARE_GROUP = {"", "none"}
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel 97-2003 (.xls) or other Office file"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"BM", "a BMP image"),
+    (b"RIFF", "an image or media file"),
+)
+_ZIP = b"PK\x03\x04"
+_ASK = "Upload the sample as CSV (comma-separated, UTF-8) or Excel (.xlsx)."
+
+
+@dataclass(frozen=True)
+class SampleLimits:
+    """How much we agree to read. An inspection samples about a hundred records."""
+
+    max_bytes: int = 2 * 1024 * 1024
+    max_rows: int = 2000
+    # The sum of an XLSX's parts once expanded: a zip bomb expands far beyond it.
+    max_unpacked_bytes: int = 50 * 1024 * 1024
+    max_cell_chars: int = 100
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file; `row` counts as the spreadsheet does (header = 1)."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                f"Row {self.row}" if self.row is not None else "",
+                f"column '{self.column}'" if self.column is not None else "",
+            )
+            if part
+        )
+        return f"{where}: {self.message}" if where else self.message
+
+
+class SampleImportError(ValueError):
+    """Nothing was imported; `problems` lists every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class SampledRecord:
+    row: int
+    record: str
+    care_group: str | None
+    age_band: str
+    legal_status: str
+    area: str
+
+
+@dataclass(frozen=True)
+class SampleImport:
+    """The validated sample, in file order, for a preview before anything is stored."""
+
+    format: Literal["csv", "xlsx"]
+    records: tuple[SampledRecord, ...]
+    ignored_columns: tuple[str, ...]
+
+
+def parse_sample(
+    stream: BinaryIO,
+    *,
+    care_groups: Mapping[str, str],
+    limits: SampleLimits = SampleLimits(),  # noqa: B008 - frozen, so sharing is safe
+) -> SampleImport:
+    """Read and validate a sample file (CSV or XLSX, told apart by content, not name).
+
+    `care_groups` maps the programme's care-group ids to their labels; either is
+    accepted in the file, in any case. Raises SampleImportError naming every problem.
+    """
+    data = stream.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise SampleImportError(
+            [
+                Problem(
+                    f"The file is larger than {limits.max_bytes:,} bytes, the limit for a sample."
+                )
+            ]
+        )
+    if not data.strip():
+        raise SampleImportError([Problem(f"The file is empty. {_ASK}")])
+    if data.startswith(_ZIP):
+        with closing(_xlsx_rows(data, limits)) as rows:  # closes the workbook on any exit
+            return _validate("xlsx", rows, care_groups, limits)
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise SampleImportError([Problem(f"This file is {what}, not a sample list. {_ASK}")])
+    if b"\x00" in data:
+        raise SampleImportError([Problem(f"This file is not text, so not a CSV file. {_ASK}")])
+    return _validate("csv", _csv_rows(_decode(data)), care_groups, limits)
+
+
+# --- reading ---------------------------------------------------------------------
+
+# A row as read: its spreadsheet number and cells, or a problem reading it.
+_Row = tuple[int, list[object] | Problem]
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Excel's plain "CSV (Comma delimited)" on Windows writes Windows-1252.
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise SampleImportError(
+            [Problem(f"The file is not readable text. {_ASK} (Save as 'CSV UTF-8'.)")]
+        ) from exc
+    if _CONTROL.search(text.translate({9: None, 10: None, 13: None})):
+        raise SampleImportError([Problem(f"This file is not text, so not a CSV file. {_ASK}")])
+    return text
+
+
+def _csv_rows(text: str) -> Iterator[_Row]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    # csv counts physical lines; a quoted cell may span several, so the spreadsheet's
+    # row number is the record count.
+    number = 0
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield number, Problem(f"the row could not be read as CSV ({exc})")
+            continue
+        yield number, list(cells)
+
+
+def _xlsx_rows(data: bytes, limits: SampleLimits) -> Generator[_Row, None, None]:
+    import openpyxl  # parses with defusedxml when it is installed, as it is here
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile as exc:
+        raise SampleImportError(
+            [Problem(f"The file is a damaged Excel or zip file. {_ASK}")]
+        ) from exc
+    if "xl/workbook.xml" not in {i.filename for i in infos}:
+        raise SampleImportError(
+            [Problem(f"This file is a zip archive, not an Excel workbook. {_ASK}")]
+        )
+    if sum(i.file_size for i in infos) > limits.max_unpacked_bytes:
+        raise SampleImportError(
+            [Problem("The Excel file expands to more than the limit when opened. Save it as CSV.")]
+        )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise SampleImportError([Problem(f"The Excel file could not be opened. {_ASK}")]) from exc
+    try:
+        if not workbook.worksheets:
+            raise SampleImportError([Problem("The Excel file has no worksheet.")])
+        # The sample is the first sheet; read-only mode yields gaps as empty rows, so
+        # enumerate matches the sheet's row numbers.
+        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+            yield number, list(values)
+    finally:
+        workbook.close()
+
+
+# --- validating ------------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def _blank(cells: list[object]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _map_header(
+    cells: list[object],
+) -> tuple[dict[str, tuple[int, str]], list[str], list[Problem]]:
+    """Column key -> (index, header as written); ignored headers; problems."""
+    lookup = {spelling: key for key, spellings in _COLUMNS.items() for spelling in spellings}
+    found: dict[str, tuple[int, str]] = {}
+    ignored: list[str] = []
+    problems: list[Problem] = []
+    for index, cell in enumerate(cells):
+        header = "" if cell is None else str(cell).strip()
+        key = lookup.get(_normalise(header))
+        if key is None:
+            if header:
+                ignored.append(header)
+        elif key in found:
+            problems.append(Problem(f"this column repeats the column '{found[key][1]}'", 1, header))
+        else:
+            found[key] = (index, header)
+    for key, name in _COLUMN_NAMES.items():
+        if key not in found:
+            problems.append(
+                Problem(
+                    f"the column '{name}' is missing: the first row must be the header, naming "
+                    f"the columns {', '.join(_COLUMN_NAMES.values())}",
+                    1,
+                    name,
+                )
+            )
+    return found, ignored, problems
+
+
+def _care_group_lookup(care_groups: Mapping[str, str]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for group_id, label in care_groups.items():
+        lookup[_normalise(group_id)] = group_id
+        lookup[_normalise(label)] = group_id
+        lookup[_normalise(label).replace(" ", "")] = group_id  # "After care" = "Aftercare"
+    return lookup
+
+
+def _text(value: object) -> str | None:
+    """A cell as the text the spreadsheet shows, spaces tidied; None for a date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date | time):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    # Line breaks typed into a cell (Alt+Enter) and runs of spaces become one space.
+    return " ".join(str(value).split())
+
+
+def _validate(
+    kind: Literal["csv", "xlsx"],
+    rows: Iterator[_Row],
+    care_groups: Mapping[str, str],
+    limits: SampleLimits,
+) -> SampleImport:
+    problems: list[Problem] = []
+    header: list[object] | None = None
+    for number, cells in rows:
+        if isinstance(cells, Problem):
+            problems.append(Problem(cells.message, number))
+            continue
+        if not _blank(cells):
+            if number != 1:
+                problems.append(Problem("the header must be the first row of the file", number))
+            header = cells
+            break
+    if header is None:
+        raise SampleImportError(problems or [Problem(f"The file is empty. {_ASK}")])
+    columns, ignored, header_problems = _map_header(header)
+    problems += header_problems  # rows are still checked against the columns found
+
+    groups = _care_group_lookup(care_groups)
+    group_labels = ", ".join(care_groups.values())
+    first_seen: dict[str, int] = {}
+    records: list[SampledRecord] = []
+    data_rows = 0
+    for number, cells in rows:
+        if isinstance(cells, Problem):
+            problems.append(Problem(cells.message, number))
+            continue
+        if _blank(cells):
+            continue  # spreadsheets leave empty rows at the end; they mean nothing
+        data_rows += 1
+        if data_rows > limits.max_rows:
+            raise SampleImportError(
+                [Problem(f"The file has more than {limits.max_rows:,} records, the limit.")]
+            )
+        values: dict[str, str] = {}
+        for key, (index, name) in columns.items():
+            text = _text(cells[index] if index < len(cells) else None)
+            if text is None:
+                problems.append(
+                    Problem(
+                        "is a date: format the column as text (Excel turns an age band "
+                        "such as 5-11 into a date)",
+                        number,
+                        name,
+                    )
+                )
+            elif len(text) > limits.max_cell_chars:
+                problems.append(
+                    Problem(f"is longer than {limits.max_cell_chars} characters", number, name)
+                )
+            elif _CONTROL.search(text):
+                problems.append(Problem("contains control characters", number, name))
+            else:
+                values[key] = text
+        record = values.get("record")
+        record_column = columns["record"][1] if "record" in columns else None
+        if record == "":
+            problems.append(
+                Problem("is empty: every record needs its pseudonymous id", number, record_column)
+            )
+        elif record is not None:
+            if not _RECORD_ID.fullmatch(record) or not any(ch.isdigit() for ch in record):
+                problems.append(
+                    Problem(
+                        f"'{record}' is not a pseudonymous record id: use letters, digits, "
+                        "spaces and . _ / - with at least one digit (never a child's name)",
+                        number,
+                        record_column,
+                    )
+                )
+            elif record.casefold() in first_seen:
+                problems.append(
+                    Problem(
+                        f"'{record}' is listed twice: it is also in row "
+                        f"{first_seen[record.casefold()]}",
+                        number,
+                        record_column,
+                    )
+                )
+            else:
+                first_seen[record.casefold()] = number
+        group: str | None = None
+        raw_group = values.get("care_group")
+        if raw_group is not None and _normalise(raw_group) not in _NO_CARE_GROUP:
+            matched = groups.get(_normalise(raw_group)) or groups.get(
+                _normalise(raw_group).replace(" ", "")
+            )
+            if matched is None:
+                problems.append(
+                    Problem(
+                        f"'{raw_group}' is not a care group: use one of {group_labels}, or "
+                        "leave it blank for a child who is not care experienced",
+                        number,
+                        columns["care_group"][1],  # present: raw_group came from it
+                    )
+                )
+            group = matched
+        if len(values) == len(_COLUMNS) and record is not None:
+            records.append(
+                SampledRecord(
+                    row=number,
+                    record=record,
+                    care_group=group,
+                    age_band=values["age_band"],
+                    legal_status=values["legal_status"],
+                    area=values["area"],
+                )
+            )
+    if problems:
+        raise SampleImportError(problems)
+    if not records:
+        raise SampleImportError([Problem("The file has a header row but no records below it.")])
+    return SampleImport(format=kind, records=tuple(records), ignored_columns=tuple(ignored))
+
+
+# --- assigning records to readers -----------------------------------------------------
+
+
+def balance_assignments(
+    records: Sequence[str],
+    readers: Sequence[str],
+    *,
+    existing_load: Mapping[str, int] | None = None,
+) -> dict[str, str]:
+    """Assign each record to a reader, evening out the load; deterministic.
+
+    Records are taken in the order given; each goes to the reader with the fewest
+    records so far, counting `existing_load` (records they already have), ties going
+    to the reader listed first. Readers starting level end within one record of each
+    other; a reader who starts ahead gets fewer until the others catch up.
+    Returns record -> reader.
+    """
+    if not readers:
+        raise ValueError("there are no readers to assign records to")
+    if len(set(readers)) != len(readers):
+        raise ValueError("a reader is listed twice")
+    if len(set(records)) != len(records):
+        raise ValueError("a record is listed twice")
+    load = dict(existing_load or {})
+    if any(n < 0 for n in load.values()):
+        raise ValueError("an existing load cannot be negative")
+    heap = [(load.get(reader, 0), position, reader) for position, reader in enumerate(readers)]
+    heapq.heapify(heap)
+    assignments: dict[str, str] = {}
+    for record in records:
+        count, position, reader = heapq.heappop(heap)
+        assignments[record] = reader
+        heapq.heappush(heap, (count + 1, position, reader))
+    return assignments

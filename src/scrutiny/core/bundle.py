@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from functools import cache
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -112,11 +111,11 @@ def _ratings(raw: object, info: ValidationInfo) -> dict[str, int | None]:
         except NotAScalePoint:
             problems.append((item, f"{value!r} is not a point of the six-point scale"))
     programme = _programme(info)
-    if programme is not None and not out.keys() <= _item_ids(programme):
+    if programme is not None and not out.keys() <= info.context["reading_items"]:  # type: ignore[index]
         problems += [
             (key, f"not an item of the {programme.id} reading tool")
             for key in raw
-            if key not in _item_ids(programme)
+            if key not in info.context["reading_items"]  # type: ignore[index]
         ]
     _raise_if(problems)
     return out
@@ -124,11 +123,6 @@ def _ratings(raw: object, info: ValidationInfo) -> dict[str, int | None]:
 
 def _programme(info: ValidationInfo) -> Programme | None:
     return (info.context or {}).get("programme")
-
-
-@cache
-def _item_ids(programme: Programme) -> frozenset[str]:
-    return frozenset(i.id for i in programme.reading_items)
 
 
 def _raise_if(problems: list[tuple[str, str]]) -> None:
@@ -227,11 +221,7 @@ class Evidence(_Model):
         if programme:
             known = programme.question_numbers()
             _raise_if(
-                [
-                    (str(q), f"{programme.id} has no question {q}")
-                    for q in questions
-                    if q not in known
-                ]
+                [("", f"{programme.id} has no question {q}") for q in questions if q not in known]
             )
         return questions
 
@@ -465,7 +455,9 @@ def parse_bundle(data: bytes | str | dict[str, Any]) -> Bundle:
     except UnknownProgramme:
         programme = None
     try:
-        return Bundle.model_validate(data, context={"programme": programme})
+        items = frozenset(i.id for i in programme.reading_items) if programme else frozenset()
+        context = {"programme": programme, "reading_items": items}
+        return Bundle.model_validate(data, context=context)
     except ValidationError as exc:
         raise BundleInvalid(list(_explain(exc.errors()))) from None
 

@@ -1,0 +1,62 @@
+from django import forms
+
+from scrutiny.core.methodology import available_programmes
+from scrutiny.web.inspections.models import Phase, Role
+
+JUDGEMENT_CHOICES = [
+    ("", "Not yet decided"),
+    ("true", "Yes, a concerning number"),
+    ("false", "No, not a concerning number"),
+]
+
+
+def _judgement(value: str) -> bool | None:
+    return {"true": True, "false": False}.get(value)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class InspectionCreateForm(forms.Form):
+    reference = forms.CharField(max_length=40, help_text="For example JI-0042")
+    partnership = forms.CharField(max_length=200, label="Community planning partnership")
+    programme = forms.ChoiceField(choices=[])
+    start = forms.DateField(widget=DateInput, label="Start date")
+    end = forms.DateField(widget=DateInput, label="End date", required=False)
+    phase = forms.ChoiceField(choices=Phase.choices, initial=Phase.SCOPING)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [(p, p) for p in available_programmes()]
+
+
+class InspectionEditForm(forms.Form):
+    partnership = forms.CharField(max_length=200, label="Community planning partnership")
+    start = forms.DateField(widget=DateInput, label="Start date")
+    end = forms.DateField(widget=DateInput, label="End date", required=False)
+    phase = forms.ChoiceField(choices=Phase.choices, widget=forms.RadioSelect)
+    children_not_safe_concerning = forms.TypedChoiceField(
+        choices=JUDGEMENT_CHOICES,
+        coerce=_judgement,
+        empty_value=None,
+        required=False,
+        label="Is the number of children and young people who say they do not feel safe "
+        "a concerning number?",
+        help_text="The team's recorded judgement. There is no published threshold.",
+    )
+    # The version the editor started from (optimistic locking).
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MembershipAddForm(forms.Form):
+    username = forms.CharField(max_length=150, label="Username")
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class BundleImportForm(forms.Form):
+    bundle = forms.FileField(
+        label="Inspection bundle (JSON)",
+        help_text="A file in the scrutiny.inspection/1 format. Nothing is imported unless "
+        "the whole file is valid.",
+    )

@@ -1,0 +1,72 @@
+"""Who may do what in an inspection: the one table every access check reads.
+
+A permission not granted here is denied. Site administrators hold no membership role;
+they manage inspections and teams but read no case data unless also made a member.
+"""
+
+from scrutiny.web.inspections.models import Role
+
+# Reading the inspection's name, phase and team.
+VIEW = "inspection.view"
+# Progress figures and evaluations on the home page.
+PROGRESS = "inspection.progress"
+EDIT = "inspection.edit"
+MANAGE_TEAM = "team.manage"
+# Children's data: each view of it is written to the audit trail.
+VIEW_RECORDS = "records.view"
+VIEW_SURVEYS = "surveys.view"
+VIEW_EVIDENCE = "evidence.view"
+EDIT_EVIDENCE = "evidence.edit"
+VIEW_AUDIT = "audit.view"
+EXPORT_BUNDLE = "bundle.export"
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.LEAD_INSPECTOR: frozenset(
+        {
+            VIEW,
+            PROGRESS,
+            EDIT,
+            MANAGE_TEAM,
+            VIEW_RECORDS,
+            VIEW_SURVEYS,
+            VIEW_EVIDENCE,
+            EDIT_EVIDENCE,
+            VIEW_AUDIT,
+            EXPORT_BUNDLE,
+        }
+    ),
+    Role.INSPECTOR: frozenset(
+        {
+            VIEW,
+            PROGRESS,
+            VIEW_RECORDS,
+            VIEW_SURVEYS,
+            VIEW_EVIDENCE,
+            EDIT_EVIDENCE,
+        }
+    ),
+    # Volunteers work from engagement and evidence, not children's case records.
+    Role.YOUNG_INSPECTION_VOLUNTEER: frozenset({VIEW, PROGRESS, VIEW_EVIDENCE}),
+    Role.QUALITY_ASSURER: frozenset(
+        {
+            VIEW,
+            PROGRESS,
+            VIEW_RECORDS,
+            VIEW_SURVEYS,
+            VIEW_EVIDENCE,
+            VIEW_AUDIT,
+            EXPORT_BUNDLE,
+        }
+    ),
+    # Partnership staff see only what the team shares with them (the draft report, later).
+    Role.PARTNERSHIP_CONTACT: frozenset({VIEW}),
+}
+
+ADMINISTRATOR_PERMISSIONS = frozenset({VIEW, EDIT, MANAGE_TEAM})
+
+
+def permissions_for(*, role: str | None, is_administrator: bool) -> frozenset[str]:
+    granted = ROLE_PERMISSIONS.get(role, frozenset()) if role else frozenset()
+    if is_administrator:
+        granted = granted | ADMINISTRATOR_PERMISSIONS
+    return granted

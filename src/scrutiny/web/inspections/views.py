@@ -1,0 +1,168 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from scrutiny.core.bundle import BundleInvalid
+from scrutiny.web.inspections import roles
+from scrutiny.web.inspections.bundle_io import bundle_export, bundle_import
+from scrutiny.web.inspections.forms import (
+    BundleImportForm,
+    InspectionCreateForm,
+    InspectionEditForm,
+    MembershipAddForm,
+)
+from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.inspections.selectors import inspection_list, inspection_progress, membership_list
+from scrutiny.web.inspections.services import (
+    StaleEdit,
+    inspection_create,
+    inspection_update,
+    membership_add,
+    membership_remove,
+)
+from scrutiny.web.rules import administrator, inspection_permission, signed_in
+
+
+@signed_in
+def inspection_list_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "inspections/list.html", {"inspections": inspection_list(user=request.user)}
+    )
+
+
+@administrator
+def inspection_create_view(request: HttpRequest) -> HttpResponse:
+    form = InspectionCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if Inspection.objects.filter(reference=form.cleaned_data["reference"]).exists():
+            form.add_error("reference", "An inspection with this reference already exists.")
+        else:
+            inspection = inspection_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, f"Inspection {inspection.reference} created.")
+            return redirect("inspections:team", inspection_id=inspection.pk)
+    return render(request, "inspections/create.html", {"form": form})
+
+
+@administrator
+def bundle_import_view(request: HttpRequest) -> HttpResponse:
+    form = BundleImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["bundle"]
+        if upload.size > settings.BUNDLE_MAX_BYTES:
+            problems = [
+                f"(document): the file is {upload.size} bytes; the limit is "
+                f"{settings.BUNDLE_MAX_BYTES}"
+            ]
+        else:
+            try:
+                inspection = bundle_import(actor=request.user, data=upload.read())
+            except BundleInvalid as exc:
+                problems = exc.problems
+            else:
+                messages.success(request, f"Inspection {inspection.reference} imported.")
+                return redirect("inspections:team", inspection_id=inspection.pk)
+    status = 422 if problems else 200
+    return render(
+        request, "inspections/import.html", {"form": form, "problems": problems}, status=status
+    )
+
+
+@inspection_permission(roles.VIEW)
+def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+    can = inspection.viewer_permissions
+    progress = inspection_progress(inspection=inspection) if roles.PROGRESS in can else None
+    return render(
+        request,
+        "inspections/home.html",
+        {
+            "inspection": inspection,
+            "progress": progress,
+            "evaluations": progress.evaluations if progress else [],
+            "role_label": Role(inspection.viewer_role).label if inspection.viewer_role else None,
+        },
+    )
+
+
+@inspection_permission(roles.EDIT)
+def inspection_edit_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+    initial = {
+        name: getattr(inspection, name)
+        for name in ("partnership", "start", "end", "phase", "version")
+    }
+    judgement = inspection.children_not_safe_concerning
+    initial["children_not_safe_concerning"] = "" if judgement is None else str(judgement).lower()
+    form = InspectionEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version")
+        try:
+            inspection_update(
+                actor=request.user,
+                inspection_id=inspection.pk,
+                expected_version=version,
+                changes=changes,
+            )
+        except StaleEdit:
+            form.add_error(None, StaleEdit.message)
+            status = 409
+        else:
+            messages.success(request, "Inspection details saved.")
+            return redirect("inspections:home", inspection_id=inspection.pk)
+    return render(
+        request, "inspections/edit.html", {"inspection": inspection, "form": form}, status=status
+    )
+
+
+@inspection_permission(roles.MANAGE_TEAM)
+def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+    form = MembershipAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = (
+            get_user_model()
+            .objects.filter(username=form.cleaned_data["username"], is_active=True)
+            .first()
+        )
+        if user is None:
+            form.add_error("username", "There is no active user with this username.")
+        elif Membership.objects.filter(inspection=inspection, user=user).exists():
+            form.add_error("username", "This person is already in the team.")
+        else:
+            membership_add(
+                actor=request.user, inspection=inspection, user=user, role=form.cleaned_data["role"]
+            )
+            messages.success(request, f"{user.get_username()} added to the team.")
+            return redirect("inspections:team", inspection_id=inspection.pk)
+    return render(
+        request,
+        "inspections/team.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "memberships": membership_list(inspection=inspection),
+        },
+    )
+
+
+@require_POST
+@inspection_permission(roles.MANAGE_TEAM)
+def team_remove_view(
+    request: HttpRequest, inspection: Inspection, membership_id: int
+) -> HttpResponse:
+    # Scoped to this inspection: another inspection's membership id gives 404.
+    get_object_or_404(Membership, pk=membership_id, inspection=inspection)
+    membership_remove(actor=request.user, inspection=inspection, membership_id=membership_id)
+    messages.success(request, "Removed from the team.")
+    return redirect("inspections:team", inspection_id=inspection.pk)
+
+
+@inspection_permission(roles.EXPORT_BUNDLE)
+def bundle_export_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+    content = bundle_export(actor=request.user, inspection=inspection)
+    response = HttpResponse(content, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{inspection.reference}.json"'
+    return response

@@ -1,0 +1,68 @@
+"""Load the demo inspection and one demo account per role (used by `make run`)."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from scrutiny.core.bundle import dump_bundle
+from scrutiny.core.demo import make_demo
+from scrutiny.web.accounts.services import user_create
+from scrutiny.web.inspections.bundle_io import bundle_import
+from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.inspections.services import membership_add
+
+DEMO_PASSWORD = "demo-password-not-secret"  # noqa: S105  (demo accounts only, never in production)
+
+# username, full name, role in the demo inspection (None: site administrator only)
+DEMO_USERS = [
+    ("lead", "Lesley Lead", Role.LEAD_INSPECTOR),
+    ("inspector", "Iain Inspector", Role.INSPECTOR),
+    ("volunteer", "Vicky Volunteer", Role.YOUNG_INSPECTION_VOLUNTEER),
+    ("assurer", "Quentin Assurer", Role.QUALITY_ASSURER),
+    ("partner", "Pat Partner", Role.PARTNERSHIP_CONTACT),
+    ("admin", "Alex Administrator", None),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo inspection and demo users (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--records", type=int, default=100)
+
+    def handle(self, *args: object, **options: int) -> None:
+        with transaction.atomic():
+            bundle = make_demo(seed=options["seed"], records=options["records"])
+            reference = bundle["inspection"]["reference"]
+            inspection = Inspection.objects.filter(reference=reference).first()
+            if inspection is None:
+                inspection = bundle_import(actor="demo loader", data=dump_bundle(bundle))
+            users = get_user_model().objects
+            for username, name, role in DEMO_USERS:
+                user = users.filter(username=username).first()
+                if user is None:
+                    first, last = name.split(" ", 1)
+                    user = user_create(
+                        actor="demo loader",
+                        username=username,
+                        password=DEMO_PASSWORD,
+                        first_name=first,
+                        last_name=last,
+                        is_administrator=role is None,
+                        is_demo=True,
+                    )
+                if (
+                    role
+                    and not Membership.objects.filter(inspection=inspection, user=user).exists()
+                ):
+                    membership_add(actor="demo loader", inspection=inspection, user=user, role=role)
+        self.stdout.write(f"\nDemo inspection {reference} ({inspection.partnership}) is loaded.")
+        self.stdout.write(
+            f"Sign in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r} "
+            "and one of these usernames:"
+        )
+        for username, _, role in DEMO_USERS:
+            label = Role(role).label if role else "Site administrator (no case data)"
+            self.stdout.write(f"  {username:<10} {label}")
+        self.stdout.write("Demo accounts skip two-factor authentication; real accounts do not.\n")

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("scrutiny.web.accounts.urls")),
+    path("", include("scrutiny.web.inspections.urls")),
+    path("", include("scrutiny.web.records.urls")),
+    path("", include("scrutiny.web.surveys.urls")),
+    path("", include("scrutiny.web.evidence.urls")),
+    path("", include("scrutiny.web.audit.urls")),
+]

@@ -33,10 +33,12 @@ exactly, not by a float tolerance.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 
 SCALE = (1, 2, 3, 4, 5, 6)  # 1 unsatisfactory, 2 weak, 3 adequate, 4 good, 5 very good, 6 excellent
 
@@ -99,6 +101,20 @@ def _margins(table: Sequence[Sequence[int]]) -> tuple[list[int], list[int], int]
     return rows, cols, sum(rows)
 
 
+@cache
+def _integer_weights(weights: Weights) -> tuple[tuple[tuple[int, ...], ...], int]:
+    """Weights as integers a_ij over one denominator d (w_ij = a_ij / d).
+
+    Sums of integers are exact and fast; only the final ratio becomes a fraction.
+    """
+    d = math.lcm(*(w.denominator for row in weights for w in row))
+    return tuple(tuple(int(w * d) for w in row) for row in weights), d
+
+
+def _frozen(weights: Sequence[Sequence[Fraction]]) -> Weights:
+    return tuple(tuple(Fraction(w) for w in row) for row in weights)
+
+
 def weighted_kappa(
     table: Sequence[Sequence[int]], weights: Sequence[Sequence[Fraction]]
 ) -> Coefficient:
@@ -115,10 +131,14 @@ def weighted_kappa(
     rows, cols, n = _margins(table)
     if n == 0:
         return Coefficient(None, reason="no pairs: no record has two readings that rate this")
-    observed = Fraction(sum(weights[i][j] * table[i][j] for i in range(q) for j in range(q)), n)
-    chance = Fraction(
-        sum(weights[i][j] * rows[i] * cols[j] for i in range(q) for j in range(q)), n * n
+    a, d = _integer_weights(_frozen(weights))
+    # p_o = agree / (n d) and p_e = chance_agree / (n^2 d), in integers.
+    agree = sum(a[i][j] * table[i][j] for i in range(q) for j in range(q) if table[i][j])
+    chance_agree = sum(
+        a[i][j] * rows[i] * cols[j] for i in range(q) if rows[i] for j in range(q) if cols[j]
     )
+    observed = Fraction(agree, n * d)
+    chance = Fraction(chance_agree, n * n * d)
     if chance == 1:
         return Coefficient(
             None,
@@ -144,10 +164,14 @@ def gwet_ac2(table: Sequence[Sequence[int]], weights: Sequence[Sequence[Fraction
     rows, cols, n = _margins(table)
     if n == 0:
         return Coefficient(None, reason="no pairs: no record has two readings that rate this")
-    observed = Fraction(sum(weights[i][j] * table[i][j] for i in range(q) for j in range(q)), n)
-    total_weight = sum((w for row in weights for w in row), Fraction(0))
-    pis = [Fraction(rows[k] + cols[k], 2 * n) for k in range(q)]
-    chance = total_weight / (q * (q - 1)) * sum((p * (1 - p) for p in pis), Fraction(0))
+    a, d = _integer_weights(_frozen(weights))
+    observed = Fraction(
+        sum(a[i][j] * table[i][j] for i in range(q) for j in range(q) if table[i][j]), n * d
+    )
+    # With s_k = n_k. + n_.k, pi_k = s_k / 2n, so sum pi_k (1 - pi_k) = sum s_k (2n - s_k) / 4n^2.
+    spread = sum((rows[k] + cols[k]) * (2 * n - rows[k] - cols[k]) for k in range(q))
+    total_weight = sum(sum(row) for row in a)
+    chance = Fraction(total_weight * spread, d * q * (q - 1) * 4 * n * n)
     if chance >= 1:  # only with weights giving credit to (nearly) every disagreement
         return Coefficient(
             None,

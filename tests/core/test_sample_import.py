@@ -211,6 +211,14 @@ def test_a_line_break_in_a_cell_becomes_a_space_but_other_control_characters_are
     ]
 
 
+def test_it_reads_semicolon_and_tab_separated_files() -> None:
+    for sep in (";", "\t"):
+        header = sep.join(HEADER)
+        data = f"{header}\nR-1{sep}Foster care{sep}5-11{sep}{sep}North, coast\n"
+        record = parse_sample(io.BytesIO(data.encode()), care_groups=CARE_GROUPS).records[0]
+        assert (record.care_group, record.area) == ("foster_care", "North, coast")
+
+
 def test_an_xlsx_date_in_a_text_column_is_named() -> None:
     problems = _problems(_xlsx([["R-1", "", datetime(2026, 5, 11), "", ""]]))
     assert problems == [
@@ -304,10 +312,35 @@ class _Endless(io.RawIOBase):
         return len(buffer)
 
 
+class _Trickle(io.RawIOBase):
+    """A stream that hands over a few bytes per read, as raw streams may."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        n = min(7, len(buffer), len(self.data))
+        buffer[:n], self.data = self.data[:n], self.data[n:]
+        return n
+
+
+def test_a_stream_handing_over_a_few_bytes_at_a_time_is_read_whole() -> None:
+    data = _csv([[f"R-{n}", "", "", "", ""] for n in range(20)]).getvalue()
+    result = parse_sample(_Trickle(data), care_groups=CARE_GROUPS)  # type: ignore[arg-type]
+    assert len(result.records) == 20
+
+
 def test_a_file_over_the_byte_limit_is_refused_without_reading_it_all() -> None:
     stream = _Endless()
     with pytest.raises(SampleImportError) as caught:
-        parse_sample(stream, care_groups=CARE_GROUPS, limits=SampleLimits(max_bytes=1000))  # type: ignore[arg-type]
+        parse_sample(
+            stream,  # type: ignore[arg-type]
+            care_groups=CARE_GROUPS,
+            limits=SampleLimits(max_bytes=1000),
+        )
     assert str(caught.value) == "The file is larger than 1,000 bytes, the limit for a sample."
     assert stream.served <= 1001
 

@@ -134,7 +134,7 @@ def parse_sample(
     `care_groups` maps the programme's care-group ids to their labels; either is
     accepted in the file, in any case. Raises SampleImportError naming every problem.
     """
-    data = stream.read(limits.max_bytes + 1)
+    data = _read_at_most(stream, limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
         raise SampleImportError(
             [
@@ -158,6 +158,20 @@ def parse_sample(
 
 # --- reading ---------------------------------------------------------------------
 
+
+def _read_at_most(stream: BinaryIO, size: int) -> bytes:
+    # A raw stream may return fewer bytes than asked before its end; keep asking.
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = stream.read(min(left, 64 * 1024))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 # A row as read: its spreadsheet number and cells, or a problem reading it.
 _Row = tuple[int, list[object] | Problem]
 
@@ -179,8 +193,14 @@ def _decode(data: bytes) -> str:
     return text
 
 
+def _delimiter(text: str) -> str:
+    """Comma, unless the header splits better on ';' (Excel in many locales) or a tab."""
+    header = text.lstrip("\r\n").split("\n", 1)[0]
+    return max((",", ";", "\t"), key=lambda d: len(next(csv.reader([header], delimiter=d), [])))
+
+
 def _csv_rows(text: str) -> Iterator[_Row]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     # csv counts physical lines; a quoted cell may span several, so the spreadsheet's
     # row number is the record count.
     number = 0

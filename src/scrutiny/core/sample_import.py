@@ -323,8 +323,7 @@ def _validate(
     for number, cells in rows:
         if isinstance(cells, Problem):
             problems.append(Problem(cells.message, number))
-            continue
-        if not _blank(cells):
+        elif not _blank(cells):
             if number != 1:
                 problems.append(Problem("the header must be the first row of the file", number))
             header = cells
@@ -333,10 +332,7 @@ def _validate(
         raise SampleImportError(problems or [Problem(f"The file is empty. {_ASK}")])
     columns, ignored, header_problems = _map_header(header)
     problems += header_problems  # rows are still checked against the columns found
-
-    groups = _care_group_lookup(care_groups)
-    group_labels = ", ".join(care_groups.values())
-    first_seen: dict[str, int] = {}
+    check = _RowCheck(columns, care_groups, limits, problems)
     records: list[SampledRecord] = []
     data_rows = 0
     for number, cells in rows:
@@ -350,85 +346,107 @@ def _validate(
             raise SampleImportError(
                 [Problem(f"The file has more than {limits.max_rows:,} records, the limit.")]
             )
-        values: dict[str, str] = {}
-        for key, (index, name) in columns.items():
-            text = _text(cells[index] if index < len(cells) else None)
-            if text is None:
-                problems.append(
-                    Problem(
-                        "is a date: format the column as text (Excel turns an age band "
-                        "such as 5-11 into a date)",
-                        number,
-                        name,
-                    )
-                )
-            elif len(text) > limits.max_cell_chars:
-                problems.append(
-                    Problem(f"is longer than {limits.max_cell_chars} characters", number, name)
-                )
-            elif _CONTROL.search(text):
-                problems.append(Problem("contains control characters", number, name))
-            else:
-                values[key] = text
-        record = values.get("record")
-        record_column = columns["record"][1] if "record" in columns else None
-        if record == "":
-            problems.append(
-                Problem("is empty: every record needs its pseudonymous id", number, record_column)
-            )
-        elif record is not None:
-            if not _RECORD_ID.fullmatch(record) or not any(ch.isdigit() for ch in record):
-                problems.append(
-                    Problem(
-                        f"'{record}' is not a pseudonymous record id: use letters, digits, "
-                        "spaces and . _ / - with at least one digit (never a child's name)",
-                        number,
-                        record_column,
-                    )
-                )
-            elif record.casefold() in first_seen:
-                problems.append(
-                    Problem(
-                        f"'{record}' is listed twice: it is also in row "
-                        f"{first_seen[record.casefold()]}",
-                        number,
-                        record_column,
-                    )
-                )
-            else:
-                first_seen[record.casefold()] = number
-        group: str | None = None
-        raw_group = values.get("care_group")
-        if raw_group is not None and _normalise(raw_group) not in _NO_CARE_GROUP:
-            matched = groups.get(_normalise(raw_group)) or groups.get(
-                _normalise(raw_group).replace(" ", "")
-            )
-            if matched is None:
-                problems.append(
-                    Problem(
-                        f"'{raw_group}' is not a care group: use one of {group_labels}, or "
-                        "leave it blank for a child who is not care experienced",
-                        number,
-                        columns["care_group"][1],  # present: raw_group came from it
-                    )
-                )
-            group = matched
-        if len(values) == len(_COLUMNS) and record is not None:
-            records.append(
-                SampledRecord(
-                    row=number,
-                    record=record,
-                    care_group=group,
-                    age_band=values["age_band"],
-                    legal_status=values["legal_status"],
-                    area=values["area"],
-                )
-            )
+        record = check.row(number, cells)
+        if record is not None:
+            records.append(record)
     if problems:
         raise SampleImportError(problems)
     if not records:
         raise SampleImportError([Problem("The file has a header row but no records below it.")])
     return SampleImport(format=kind, records=tuple(records), ignored_columns=tuple(ignored))
+
+
+class _RowCheck:
+    """Checks data rows one by one, adding every problem to the shared list."""
+
+    def __init__(
+        self,
+        columns: dict[str, tuple[int, str]],
+        care_groups: Mapping[str, str],
+        limits: SampleLimits,
+        problems: list[Problem],
+    ) -> None:
+        self.columns = columns
+        self.groups = _care_group_lookup(care_groups)
+        self.group_labels = ", ".join(care_groups.values())
+        self.limits = limits
+        self.problems = problems
+        self.first_seen: dict[str, int] = {}  # record id, casefolded -> its row
+
+    def row(self, number: int, cells: list[object]) -> SampledRecord | None:
+        """The row as a record, or None when it has a problem (already added)."""
+        before = len(self.problems)
+        values = self._texts(number, cells)
+        record = values.get("record")
+        if record is not None:
+            self._record_id(number, record)
+        group = self._care_group(number, values.get("care_group"))
+        if len(self.problems) > before or len(values) < len(_COLUMNS) or record is None:
+            return None
+        return SampledRecord(
+            row=number,
+            record=record,
+            care_group=group,
+            age_band=values["age_band"],
+            legal_status=values["legal_status"],
+            area=values["area"],
+        )
+
+    def _problem(self, number: int, key: str, message: str) -> None:
+        self.problems.append(Problem(message, number, self.columns[key][1]))
+
+    def _texts(self, number: int, cells: list[object]) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for key, (index, _name) in self.columns.items():
+            text = _text(cells[index] if index < len(cells) else None)
+            if text is None:
+                self._problem(
+                    number,
+                    key,
+                    "is a date: format the column as text (Excel turns an age band such as "
+                    "5-11 into a date)",
+                )
+            elif len(text) > self.limits.max_cell_chars:
+                self._problem(
+                    number, key, f"is longer than {self.limits.max_cell_chars} characters"
+                )
+            elif _CONTROL.search(text):
+                self._problem(number, key, "contains control characters")
+            else:
+                values[key] = text
+        return values
+
+    def _record_id(self, number: int, record: str) -> None:
+        if not record:
+            self._problem(number, "record", "is empty: every record needs its pseudonymous id")
+        elif not _RECORD_ID.fullmatch(record) or not any(ch.isdigit() for ch in record):
+            self._problem(
+                number,
+                "record",
+                f"'{record}' is not a pseudonymous record id: use letters, digits, spaces and "
+                ". _ / - with at least one digit (never a child's name)",
+            )
+        elif record.casefold() in self.first_seen:
+            first = self.first_seen[record.casefold()]
+            self._problem(
+                number, "record", f"'{record}' is listed twice: it is also in row {first}"
+            )
+        else:
+            self.first_seen[record.casefold()] = number
+
+    def _care_group(self, number: int, raw: str | None) -> str | None:
+        if raw is None or _normalise(raw) in _NO_CARE_GROUP:
+            return None
+        key = _normalise(raw)
+        group = self.groups.get(key) or self.groups.get(key.replace(" ", ""))
+        if group is None:
+            self._problem(
+                number,
+                "care_group",
+                f"'{raw}' is not a care group: use one of {self.group_labels}, or leave it "
+                "blank for a child who is not care experienced",
+            )
+        return group
 
 
 # --- assigning records to readers -----------------------------------------------------

@@ -355,7 +355,7 @@ class Bundle(_Model):
 
     @field_validator("evidence", "significant_concerns")
     @classmethod
-    def _ids_unique(cls, entries: list[Evidence] | list[SignificantConcern]) -> list[Any]:
+    def _ids_unique(cls, entries: list[Evidence | SignificantConcern]) -> list[Any]:
         seen: set[str] = set()
         problems: list[tuple[str, str]] = []
         for n, entry in enumerate(entries):

@@ -316,17 +316,20 @@ def _dangling_references(p: Programme) -> list[str]:
             survey = p.survey(s.survey)
             if survey is None or survey.item(s.item) is None:
                 problems.append(f"statistics.{s.id}: no survey item {s.survey}.{s.item}")
-    for rule in [*p.limiters, *p.pending]:
+    rules: list[Limiter | PendingRule] = [*p.limiters, *p.pending]
+    for rule in rules:
         where = f"{'limiters' if isinstance(rule, Limiter) else 'pending'}.{rule.id}"
         if rule.indicator not in evaluated_ids:
             problems.append(f"{where}.indicator: {rule.indicator!r} is not evaluated")
         if isinstance(rule, Limiter) and rule.cap not in names:
             problems.append(f"{where}.cap: {rule.cap!r} is not a point of the scale")
         c = rule.condition
-        if getattr(c, "statistic", None) not in (None, *statistic_ids):
-            problems.append(f"{where}.condition.statistic: no statistic {c.statistic!r}")  # type: ignore[union-attr]
-        if getattr(c, "judgement", None) not in (None, *judgement_ids):
-            problems.append(f"{where}.condition.judgement: no judgement {c.judgement!r}")  # type: ignore[union-attr]
+        statistic = getattr(c, "statistic", None)
+        if statistic not in (None, *statistic_ids):
+            problems.append(f"{where}.condition.statistic: no statistic {statistic!r}")
+        judgement = getattr(c, "judgement", None)
+        if judgement not in (None, *judgement_ids):
+            problems.append(f"{where}.condition.judgement: no judgement {judgement!r}")
         if isinstance(c, AnyGroupAtOrBelow) and c.point not in names:
             problems.append(f"{where}.condition.point: {c.point!r} is not a point of the scale")
     return problems

@@ -165,6 +165,25 @@ def test_kappas_match_scikit_learn_and_statsmodels(raw: list[tuple[int, int]]) -
                 assert ours.value == pytest.approx(sm, abs=1e-9)
 
 
+def _ac2_from_raw_ratings(raw: list[tuple[int, int]]) -> float:
+    # Gwet (2014) for raw ratings, r = 2 raters per subject, written independently of
+    # the table-based code: p_a averages each subject's weighted agreement between its
+    # two ratings; pi_k is the share of all 2n ratings on point k.
+    q, n = 6, len(raw)
+    w = [[1 - (k - m) ** 2 / (q - 1) ** 2 for m in range(q)] for k in range(q)]
+    p_a = sum(w[a - 1][b - 1] for a, b in raw) / n
+    pi = [sum((a == k) + (b == k) for a, b in raw) / (2 * n) for k in range(1, q + 1)]
+    p_e = sum(map(sum, w)) / (q * (q - 1)) * sum(p * (1 - p) for p in pi)
+    return (p_a - p_e) / (1 - p_e)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rating_pairs)
+def test_ac2_matches_gwets_raw_ratings_formula(raw: list[tuple[int, int]]) -> None:
+    result = measure_agreement(_pairs(raw), item="chronology")
+    assert result.ac2_quadratic.value == pytest.approx(_ac2_from_raw_ratings(raw), abs=1e-9)
+
+
 def test_unweighted_kappa_matches_statsmodels_on_the_published_tables() -> None:
     for table in (COHEN_1968, FLEISS_COHEN_EVERITT_1969, GWET_ABSTRACTORS, GWET_DIAGNOSIS):
         q = len(table)

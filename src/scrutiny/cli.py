@@ -66,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("bundle", metavar="BUNDLE", help="bundle file, or - for standard input")
     p.add_argument("--format", required=True, choices=["html", "pdf", "docx", "md"])
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
+    p.add_argument(
+        "--version",
+        choices=["public", "internal", "young-people"],
+        default="public",
+        help="public (default; no evidence references), internal (with evidence references) "
+        "or young-people (a short plain-language summary)",
+    )
+    p.add_argument("--template", metavar="DOCX", help="an organisation's Word template (docx only)")
     p.set_defaults(run=_report)
 
     p = sub.add_parser("schema", help="print a JSON Schema")
@@ -147,13 +155,24 @@ def _print_table(bundle: Bundle, evaluation: Evaluation) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
-    from scrutiny.core.report import build_report, render_markdown
+    from scrutiny.core.report import build_report, render_report
 
+    template = Path(args.template) if args.template else None
+    if template is not None:
+        if args.format != "docx":
+            raise InvalidInput(["--template: only --format docx uses a template"])
+        if not template.is_file():
+            raise InvalidInput([f"{template}: cannot read: no such file"])
     bundle = _read_bundle(args.bundle)
     report = build_report(bundle, load_programme(bundle.programme))
-    if args.format != "md":
-        _fail(f"--format {args.format}: not available yet; use --format md")
-    Path(args.output).write_text(render_markdown(report), encoding="utf-8")
+    try:
+        data = render_report(report, args.format, version=args.version, template=template)
+    except Exception as exc:
+        # python-docx has no single error for "not a Word document" (zip, XML, package).
+        if template is None:
+            raise
+        raise InvalidInput([f"{template}: not a usable Word template: {exc}"]) from None
+    Path(args.output).write_bytes(data)
 
 
 def _schema(args: argparse.Namespace) -> None:

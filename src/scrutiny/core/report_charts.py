@@ -1,0 +1,166 @@
+"""Drawing the report's charts with matplotlib: SVG for HTML and PDF, PNG for DOCX.
+
+SVG keeps its text as text (`svg.fonttype: none`), so it stays searchable and is
+extracted with the rest of the PDF; a fixed `svg.hashsalt` and no date make the same
+report give the same bytes. Each chart is drawn from its table (`report_figures`), and
+hidden small counts are drawn as one grey "not shown" segment, never as their size.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers; must precede any pyplot import elsewhere
+
+from matplotlib import rc_context  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from scrutiny.core.report_figures import Chart  # noqa: E402
+
+# Ordered answers, best first: blues for the favourable end, oranges for the other,
+# grey for the last (usually "not sure" / "don't know").
+_PALETTES: dict[int, tuple[str, ...]] = {
+    3: ("#0065bd", "#7fb2de", "#d9622b"),
+    4: ("#0065bd", "#7fb2de", "#d9622b", "#b3b3b3"),
+    5: ("#0065bd", "#7fb2de", "#f2b48c", "#d9622b", "#b3b3b3"),
+    6: ("#00437e", "#0065bd", "#7fb2de", "#f2b48c", "#d9622b", "#b3b3b3"),
+}
+_HIDDEN = "#e6e6e6"
+_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "scrutiny-report",
+    "font.family": ["Roboto", "DejaVu Sans"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _palette(n: int) -> tuple[str, ...]:
+    return _PALETTES.get(n) or _PALETTES[6][:n]
+
+
+def _text_colour(fill: str) -> str:
+    r, g, b = (int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5 else "#1a1a1a"
+
+
+def _draw(chart: Chart) -> Figure:
+    labels = ["\n".join(textwrap.wrap(c, 42)) for c in chart.categories]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig = Figure(figsize=(7.0, 1.0 + 0.17 * lines + 0.1 * len(labels)), layout="constrained")
+    ax = fig.add_subplot()
+    colours = _palette(len(chart.series))
+    y = range(len(labels))
+    left = [0.0] * len(labels)
+    any_hidden = False
+    for k, (name, colour) in enumerate(zip(chart.series, colours, strict=True)):
+        widths = [row[k] or 0.0 for row in chart.values]
+        bars = ax.barh(y, widths, left=left, color=colour, label=name, height=0.7)
+        for bar, width in zip(bars, widths, strict=True):
+            if width >= 7:
+                ax.text(
+                    bar.get_x() + width / 2,
+                    bar.get_y() + bar.get_height() / 2,
+                    f"{width:.0f}%",
+                    ha="center",
+                    va="center",
+                    color=_text_colour(colour),
+                    fontsize=8,
+                )
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    # What remains of each bar is the hidden counts: one segment, never their sizes.
+    remainder = [
+        100.0 - x if any(v is None for v in row) else 0.0
+        for x, row in zip(left, chart.values, strict=True)
+    ]
+    if any(r > 0.05 for r in remainder):
+        any_hidden = True
+        ax.barh(
+            y,
+            remainder,
+            left=left,
+            color=_HIDDEN,
+            hatch="///",
+            edgecolor="#8c8c8c",
+            linewidth=0,
+            height=0.7,
+        )
+    ax.set_yticks(list(y), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Share of those counted (%)")
+    handles = [Patch(color=c, label=s) for s, c in zip(chart.series, colours, strict=True)]
+    if any_hidden:
+        handles.append(
+            Patch(
+                facecolor=_HIDDEN,
+                hatch="///",
+                edgecolor="#8c8c8c",
+                label="Not shown (fewer than 5)",
+            )
+        )
+    fig.legend(
+        handles=handles,
+        loc="outside upper center",
+        ncols=min(len(handles), 4),
+        frameon=False,
+        fontsize=8,
+    )
+    return fig
+
+
+def chart_svg(chart: Chart) -> str:
+    """The chart as an inline `<svg>` element, named by its title and described by its alt text."""
+    with rc_context(_RC):
+        fig = _draw(chart)
+        out = io.StringIO()
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    svg = out.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE: it goes inline
+    # A strict Content-Security-Policy blocks inline styles, so the web app could not show
+    # matplotlib's `style` attributes and `<style>` element: use presentation attributes.
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r"<style[^>]*>.*?</style>\s*", "", svg, flags=re.S)
+    svg = re.sub(r'style="([^"]*)"', _presentation_attributes, svg)
+    # Several charts share one page: give every internal id the chart's prefix.
+    prefix = chart.id
+    svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
+    # Screen readers get the title and alt text once; the drawn text is hidden from them.
+    svg = svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-labelledby="{prefix}-title {prefix}-desc" focusable="false" ',
+        1,
+    )
+    head = svg.index(">") + 1
+    svg = (
+        svg[:head]
+        + f'<title id="{prefix}-title">{_escape(chart.title)}</title>'
+        + f'<desc id="{prefix}-desc">{_escape(chart.description)}</desc>'
+        + svg[head:]
+    )
+    return svg
+
+
+def chart_png(chart: Chart, dpi: int = 150) -> bytes:
+    with rc_context(_RC):
+        fig = _draw(chart)
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
+    return out.getvalue()
+
+
+def _presentation_attributes(match: re.Match[str]) -> str:
+    declarations = (d.split(":", 1) for d in match.group(1).split(";") if ":" in d)
+    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in declarations)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,242 @@
+"""The report as a Word document the team can edit: real headings, lists and tables.
+
+Built from the same layout as the HTML. Headings use Word's built-in heading styles
+(so the navigation pane and a table of contents work), tables repeat their header row
+and carry a caption, and each chart is a PNG with alt text on its drawing.
+
+An organisation may supply its own template (`template=`): its styles, cover page,
+header and footer are kept. `{{title}}`, `{{partnership}}`, `{{reference}}`,
+`{{version}}` and `{{status}}` anywhere in its body, header or footer are filled in,
+and the report follows the template's own body.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from scrutiny.core.report import Report, Version
+from scrutiny.core.report_charts import chart_png
+from scrutiny.core.report_figures import DataTable
+from scrutiny.core.report_layout import (
+    Block,
+    Contents,
+    Figure,
+    Heading,
+    Items,
+    Layout,
+    Para,
+    Table,
+    layout,
+    refs_text,
+    version_label,
+)
+
+_GREY = RGBColor(0x4D, 0x4D, 0x4D)
+
+
+def render_docx(
+    report: Report, *, version: Version = "public", template: Path | None = None
+) -> bytes:
+    doc_layout = layout(report, version)
+    doc = Document(str(template)) if template else Document()
+    props = doc.core_properties
+    props.title = doc_layout.title
+    props.subject = f"{report.partnership} · {report.reference}"
+    props.language = doc_layout.lang
+    props.keywords = version_label(version)
+    if template:
+        _fill_placeholders(doc, _placeholders(report, doc_layout))
+        if any(p.text.strip() for p in doc.paragraphs):  # a cover page: the report follows it
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    else:
+        _house_style(doc, report)
+    for block in doc_layout.blocks:
+        _block(doc, block)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _placeholders(report: Report, doc_layout: Layout) -> dict[str, str]:
+    return {
+        "{{title}}": doc_layout.title,
+        "{{partnership}}": report.partnership,
+        "{{reference}}": report.reference,
+        "{{version}}": version_label(doc_layout.version),
+        "{{status}}": report.status.capitalize(),
+    }
+
+
+def _fill_placeholders(doc: DocxDocument, values: dict[str, str]) -> None:
+    paragraphs: list[Paragraph] = list(_all_paragraphs(doc.paragraphs, doc.tables))
+    for section in doc.sections:
+        for part in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+        ):
+            paragraphs += _all_paragraphs(part.paragraphs, part.tables)
+    for paragraph in paragraphs:
+        if "{{" not in paragraph.text:
+            continue
+        # Word splits text into runs at whim; a placeholder split across runs is rejoined
+        # into the first run, keeping that run's formatting.
+        text = paragraph.text
+        for key, value in values.items():
+            text = text.replace(key, value)
+        runs = paragraph.runs
+        if runs:
+            runs[0].text = text
+            for run in runs[1:]:
+                run.text = ""
+
+
+def _all_paragraphs(paragraphs: Iterable[Paragraph], tables: Iterable[Any]) -> list[Paragraph]:
+    out = list(paragraphs)
+    for table in tables:
+        for row in table.rows:
+            for cell in row.cells:
+                out += _all_paragraphs(cell.paragraphs, cell.tables)
+    return out
+
+
+def _house_style(doc: DocxDocument, report: Report) -> None:
+    """The look of a document made without a template: plain, readable, numbered pages."""
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"  # on every Windows and Mac; Roboto may not be
+    normal.font.size = Pt(11)
+    for section in doc.sections:
+        section.left_margin = section.right_margin = Cm(2.2)
+        header = section.header.paragraphs[0]
+        header.text = f"{report.partnership} · inspection reference {report.reference}"
+        header.runs[0].font.size = Pt(8)
+        header.runs[0].font.color.rgb = _GREY
+        footer = section.footer.paragraphs[0]
+        for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
+            if piece.isupper():
+                _field(footer, piece)
+            else:
+                footer.add_run(piece)
+        for run in footer.runs:
+            run.font.size = Pt(8)
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word computes when it lays out the pages."""
+    begin, instr, end = (
+        OxmlElement("w:fldChar"),
+        OxmlElement("w:instrText"),
+        OxmlElement("w:fldChar"),
+    )
+    begin.set(qn("w:fldCharType"), "begin")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, instr, end):
+        paragraph.add_run()._r.append(element)
+
+
+def _style(doc: DocxDocument, name: str, fallback: str = "Normal") -> str:
+    """A template may lack a built-in style: fall back rather than fail."""
+    try:
+        doc.styles[name]
+        return name
+    except KeyError:
+        return fallback
+
+
+def _block(doc: DocxDocument, block: Block) -> None:
+    if isinstance(block, Heading):
+        # Level 1 is the document title; the HTML's h2 and h3 are Word's headings 1 and 2.
+        heading = doc.add_heading(block.text, level=0 if block.level == 1 else block.level - 1)
+        if block.level == 2 and block.anchor.startswith("question-"):
+            heading.paragraph_format.page_break_before = True
+    elif isinstance(block, Para):
+        style = {"lead": "Subtitle", "notice": "Intense Quote"}.get(block.kind, "Normal")
+        doc.add_paragraph(block.text, style=_style(doc, style))
+    elif isinstance(block, Items):
+        style = _style(doc, "List Number" if block.ordered else "List Bullet")
+        for item in block.items:
+            paragraph = doc.add_paragraph(item.text, style=style)
+            if item.refs:
+                run = paragraph.add_run(f" {refs_text(item.refs)}")
+                run.italic = True
+                run.font.color.rgb = _GREY
+    elif isinstance(block, Table):
+        _table(doc, block.table)
+    elif isinstance(block, Figure):
+        chart = block.chart
+        run = doc.add_paragraph().add_run()
+        picture = run.add_picture(io.BytesIO(chart_png(chart)), width=Cm(16))
+        doc_pr = picture._inline.docPr
+        doc_pr.set("title", chart.title)
+        doc_pr.set("descr", chart.description)
+        _table(doc, chart.table)
+    elif isinstance(block, Contents):
+        doc.add_heading("Contents", level=1)
+        _contents(doc, block)
+    else:
+        raise AssertionError(f"unknown block {block!r}")
+
+
+def _contents(doc: DocxDocument, block: Contents) -> None:
+    """A real table-of-contents field whose shown result is the list of sections:
+    readable as it is, and Word adds page numbers when the team updates fields."""
+    paragraphs = [doc.add_paragraph(style=_style(doc, "TOC 1")) for _ in block.entries]
+    if not paragraphs:
+        return
+    first, last = paragraphs[0], paragraphs[-1]
+    begin, instr, separate = (
+        OxmlElement("w:fldChar"),
+        OxmlElement("w:instrText"),
+        OxmlElement("w:fldChar"),
+    )
+    begin.set(qn("w:fldCharType"), "begin")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = ' TOC \\o "1-1" \\h \\z \\u '
+    separate.set(qn("w:fldCharType"), "separate")
+    for element in (begin, instr, separate):
+        first.add_run()._r.append(element)
+    for paragraph, (_, text) in zip(paragraphs, block.entries, strict=True):
+        paragraph.add_run(text)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    last.add_run()._r.append(end)
+
+
+def _table(doc: DocxDocument, data: DataTable) -> None:
+    doc.add_paragraph(data.caption, style=_style(doc, "Caption"))
+    table = doc.add_table(rows=1, cols=len(data.headers))
+    table.style = _style(doc, "Table Grid", fallback="Normal Table")
+    props = table._tbl.tblPr
+    caption = OxmlElement("w:tblCaption")  # the table's name for screen readers
+    caption.set(qn("w:val"), data.caption)
+    props.append(caption)
+    header = table.rows[0]
+    # Repeat the header row on every page, and mark it as the header for screen readers.
+    header_props = header._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_props.append(repeat)
+    for cell, text in zip(header.cells, data.headers, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in data.rows:
+        cells = table.add_row().cells
+        for k, (cell, text) in enumerate(zip(cells, row, strict=True)):
+            cell.text = text
+            if k == 0:
+                cell.paragraphs[0].runs[0].bold = True
+    doc.add_paragraph()

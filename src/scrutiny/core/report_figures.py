@@ -1,0 +1,175 @@
+"""The report's charts as data: shares of record ratings and survey answers, suppressed.
+
+Each chart is a table first; the drawing (`report_charts`) only pictures the table, so
+a reader of either gets the same figures. Counts below five are shown as "fewer than 5"
+(with no percentage), and where a row has exactly one such cell the next smallest is
+hidden too, since the total would otherwise give it away.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scrutiny.core.bundle import Bundle, RecordReading
+from scrutiny.core.methodology import Programme
+
+try:  # a shared rule is being written; until then the report keeps its own (same threshold)
+    from scrutiny.core.suppression import suppress as _shared_suppress  # type: ignore[import-not-found,unused-ignore]
+except ImportError:
+    _shared_suppress = None
+
+# Counts of people or records below this are shown as "fewer than 5": with so few,
+# a reader who knows the area might recognise a child.
+SUPPRESS_BELOW = 5
+SUPPRESSED = "fewer than 5"
+
+# How the record-reading chart bands the six-point scale (best first).
+RATING_BANDS: tuple[tuple[str, frozenset[int]], ...] = (
+    ("Good or better", frozenset({4, 5, 6})),
+    ("Adequate", frozenset({3})),
+    ("Weak or unsatisfactory", frozenset({1, 2})),
+)
+
+
+@dataclass(frozen=True)
+class DataTable:
+    caption: str
+    headers: tuple[str, ...]  # the first heads the row-header column
+    rows: tuple[tuple[str, ...], ...]  # the first cell of each row is its header
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal stacked bar chart of shares, and the table it is drawn from."""
+
+    id: str
+    title: str
+    description: str  # the alt text: what the chart shows and where its data are
+    categories: tuple[str, ...]
+    series: tuple[str, ...]
+    # Percent per category and series; None where a small count is hidden.
+    values: tuple[tuple[float | None, ...], ...]
+    table: DataTable
+
+
+def suppress(count: int) -> str:
+    """A count of people or records as the report shows it."""
+    if _shared_suppress is not None:
+        return str(_shared_suppress(count))
+    return SUPPRESSED if count < SUPPRESS_BELOW else str(count)
+
+
+def hidden_cells(counts: Sequence[int]) -> set[int]:
+    """Indexes of the counts to hide: the small ones, plus one more if only one is small."""
+    hidden = {i for i, n in enumerate(counts) if n < SUPPRESS_BELOW}
+    if len(hidden) == 1 and len(counts) > 1:
+        rest = [i for i in range(len(counts)) if i not in hidden]
+        hidden.add(min(rest, key=lambda i: counts[i]))
+    return hidden
+
+
+def _row(label: str, counts: Sequence[int]) -> tuple[tuple[str, ...], tuple[float | None, ...]]:
+    """A table row (label, total, cells) and the chart's percentages for it."""
+    total = sum(counts)
+    if total < SUPPRESS_BELOW:
+        return (label, suppress(total), *(SUPPRESSED,) * len(counts)), (None,) * len(counts)
+    hidden = hidden_cells(counts)
+    cells = tuple(
+        SUPPRESSED if i in hidden else f"{n} ({n / total * 100:.1f}%)" for i, n in enumerate(counts)
+    )
+    values = tuple(None if i in hidden else n / total * 100 for i, n in enumerate(counts))
+    return (label, str(total), *cells), values
+
+
+def record_reading_chart(agreed: list[RecordReading], programme: Programme) -> Chart:
+    categories, rows, values = [], [], []
+    for item in programme.reading_items:
+        rated = [r.ratings.get(item.id) for r in agreed]
+        counts = [sum(1 for v in rated if v in points) for _, points in RATING_BANDS]
+        row, vals = _row(item.title, counts)
+        categories.append(item.title)
+        rows.append(row)
+        values.append(vals)
+    series = tuple(band for band, _ in RATING_BANDS)
+    best = _extreme(categories, values, max)
+    worst = _extreme(categories, values, min)
+    summary = (
+        f" The highest share rated good or better was for {best}; the lowest for {worst}."
+        if best
+        else ""
+    )
+    return Chart(
+        id="chart-record-reading",
+        title="How the children's records we read were rated",
+        description=(
+            f"Stacked bar chart of {len(categories)} reading-tool items, each showing the share "
+            f"of records rated good or better, adequate, and weak or unsatisfactory.{summary} "
+            "The figures are in the table that follows."
+        ),
+        categories=tuple(categories),
+        series=series,
+        values=tuple(values),
+        table=DataTable(
+            caption="Records rated, by reading-tool item (agreed readings; items not applicable to a record are not counted)",
+            headers=("Reading-tool item", "Records rated", *series),
+            rows=tuple(rows),
+        ),
+    )
+
+
+def _extreme(
+    categories: list[str], values: list[tuple[float | None, ...]], pick: type[max] | type[min]
+) -> str | None:
+    shown = [(v[0], c) for c, v in zip(categories, values, strict=True) if v[0] is not None]
+    if not shown:
+        return None
+    return pick(shown, key=lambda pair: pair[0])[1].lower()
+
+
+def survey_charts(bundle: Bundle, programme: Programme) -> list[Chart]:
+    """One chart per survey and set of answer options (items sharing options share a chart)."""
+    charts = []
+    for survey in programme.surveys:
+        responses = [r for r in bundle.survey_responses if r.survey == survey.id]
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for item in survey.items:
+            if not item.free_text:  # free text is never charted: it may identify a child
+                groups.setdefault(item.options, []).append(item.id)
+        for n, (options, item_ids) in enumerate(groups.items(), start=1):
+            rows, values, categories = [], [], []
+            for item_id in item_ids:
+                item = survey.item(item_id)
+                assert item is not None
+                given = Counter(r.answers.get(item_id) for r in responses)
+                row, vals = _row(item.text, [given.get(o, 0) for o in options])
+                categories.append(item.text)
+                rows.append(row)
+                values.append(vals)
+            series = tuple(o.capitalize() for o in options)
+            questions = "; ".join(f"“{c}”" for c in categories)
+            charts.append(
+                Chart(
+                    id=f"chart-{survey.id.replace('_', '-')}-{n}",
+                    title=f"{survey.title}: {_short(categories)}",
+                    description=(
+                        f"Stacked bar chart of answers to {questions}, as shares of those who "
+                        f"answered: {', '.join(o.lower() for o in series)}. "
+                        "The figures are in the table that follows."
+                    ),
+                    categories=tuple(categories),
+                    series=series,
+                    values=tuple(values),
+                    table=DataTable(
+                        caption=f"{survey.title}: answers, with shares of those who answered each question",
+                        headers=("Question", "Answered", *series),
+                        rows=tuple(rows),
+                    ),
+                )
+            )
+    return charts
+
+
+def _short(categories: list[str]) -> str:
+    return categories[0] if len(categories) == 1 else f"{len(categories)} questions"

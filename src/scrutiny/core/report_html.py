@@ -1,0 +1,160 @@
+"""The report as accessible HTML: a standalone page (also the PDF's source) or a fragment.
+
+The fragment (`render_html_fragment`) is an `<article>` for the web app's own page: it
+has no inline styles or scripts, so it runs under a strict Content-Security-Policy, and
+uses Scottish Government Design System (`ds_`) classes. The standalone page
+(`render_html`) wraps it with `lang`, a title and a small stylesheet of its own for
+screen and print, so it reads well when saved or printed without the design system.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from scrutiny.core.report import Report, Version
+from scrutiny.core.report_charts import chart_svg
+from scrutiny.core.report_figures import DataTable
+from scrutiny.core.report_layout import (
+    Block,
+    Contents,
+    Figure,
+    Heading,
+    Items,
+    Layout,
+    Para,
+    Table,
+    layout,
+    refs_text,
+)
+
+CSS = """
+@page { size: A4; margin: 20mm 18mm 22mm;
+  @bottom-left { content: string(running); font: 8pt Roboto, "DejaVu Sans", sans-serif; color: #4d4d4d; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages);
+    font: 8pt Roboto, "DejaVu Sans", sans-serif; color: #4d4d4d; } }
+@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }
+html { font-family: Roboto, "DejaVu Sans", Arial, sans-serif; color: #1a1a1a; line-height: 1.5; }
+body { margin: 0; }
+.scrutiny-report { max-width: 46rem; margin: 0 auto; padding: 1.5rem; }
+h1 { font-size: 2rem; line-height: 1.2; color: #002d54; margin: 0 0 1rem; }
+h2 { font-size: 1.5rem; line-height: 1.25; color: #002d54; border-top: 3px solid #0065bd;
+  padding-top: .5rem; margin: 2rem 0 .75rem; }
+h3 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
+h1, h2, h3 { break-after: avoid; }
+p, li { max-width: 42rem; }
+.ds_leader { font-size: 1.2rem; string-set: running content(); }
+.ds_inset-text { border-left: 5px solid #0065bd; padding: .25rem 0 .25rem 1rem; margin: 1rem 0; }
+.scrutiny-citation { color: #4d4d4d; font-size: .85em; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; font-size: .9em; }
+caption { text-align: left; font-weight: bold; padding-bottom: .35rem; }
+th, td { text-align: left; vertical-align: top; padding: .35rem .5rem .35rem 0;
+  border-bottom: 1px solid #b3b3b3; }
+thead th { border-bottom: 2px solid #1a1a1a; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+figure { margin: .5rem 0 1rem; }
+figure svg { width: 100%; height: auto; }
+.scrutiny-report__contents ol { list-style: none; padding-left: 0; }
+.scrutiny-report__contents li { margin: .2rem 0; }
+a { color: #0065bd; }
+a:focus { outline: 3px solid #fdd522; background: #fdd522; color: #1a1a1a; }
+@media print {
+  html { font-size: 10.5pt; }
+  .scrutiny-report { max-width: none; padding: 0; }
+  a { color: inherit; text-decoration: none; }
+  .scrutiny-report__contents a::after { content: leader(".") " " target-counter(attr(href), page); }
+  h2 { break-before: auto; }
+  .scrutiny-report__section-start { break-before: page; }
+  figure { break-inside: avoid; }
+}
+"""
+
+
+def render_html(report: Report, *, version: Version = "public") -> str:
+    """A standalone, accessible HTML page of the report (and the source of its PDF)."""
+    doc = layout(report, version)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{doc.lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(doc.title)}</title>\n"
+        f'<meta name="description" content="{escape(report.partnership)}: {escape(report.reference)}">\n'
+        f"<style>{CSS}</style>\n</head>\n<body>\n"
+        f'<main id="main-content">\n{_article(doc)}</main>\n</body>\n</html>\n'
+    )
+
+
+def render_html_fragment(report: Report, *, version: Version = "public") -> str:
+    """The report as an `<article>` for a page of the web app (no inline styles)."""
+    return _article(layout(report, version))
+
+
+def _article(doc: Layout) -> str:
+    out = [f'<article class="scrutiny-report scrutiny-report--{doc.version}">']
+    out += [_block(b) for b in doc.blocks]
+    out.append("</article>\n")
+    return "\n".join(out)
+
+
+def _block(block: Block) -> str:
+    if isinstance(block, Heading):
+        ident = f' id="{escape(block.anchor)}"' if block.anchor else ""
+        css = ' class="ds_page-header__title"' if block.level == 1 else ""
+        # The questions start new pages in print: each is a chapter of the report.
+        if block.level == 2 and block.anchor.startswith("question-"):
+            css = ' class="scrutiny-report__section-start"'
+        return f"<h{block.level}{ident}{css}>{escape(block.text)}</h{block.level}>"
+    if isinstance(block, Para):
+        if block.kind == "lead":
+            return f'<p class="ds_leader">{escape(block.text)}</p>'
+        if block.kind == "notice":
+            return (
+                '<div class="ds_inset-text"><p class="ds_inset-text__text">'
+                f"{escape(block.text)}</p></div>"
+            )
+        return f"<p>{escape(block.text)}</p>"
+    if isinstance(block, Items):
+        tag = "ol" if block.ordered else "ul"
+        items = "".join(
+            f"<li>{escape(i.text)}"
+            + (
+                f' <span class="scrutiny-citation">{escape(refs_text(i.refs))}</span>'
+                if i.refs
+                else ""
+            )
+            + "</li>"
+            for i in block.items
+        )
+        return f"<{tag}>{items}</{tag}>"
+    if isinstance(block, Table):
+        return _table(block.table)
+    if isinstance(block, Figure):
+        chart = block.chart
+        return (
+            f'<figure class="scrutiny-report__chart" aria-labelledby="{chart.id}">'
+            f"{chart_svg(chart)}</figure>\n{_table(chart.table)}"
+        )
+    if isinstance(block, Contents):
+        links = "".join(
+            f'<li><a href="#{escape(anchor)}">{escape(text)}</a></li>'
+            for anchor, text in block.entries
+        )
+        return (
+            '<nav class="scrutiny-report__contents ds_contents-nav" aria-labelledby="contents">'
+            f'<h2 id="contents">Contents</h2><ol>{links}</ol></nav>'
+        )
+    raise AssertionError(f"unknown block {block!r}")
+
+
+def _table(table: DataTable) -> str:
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in table.headers)
+    rows = "".join(
+        f'<tr><th scope="row">{escape(row[0])}</th>'
+        + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:])
+        + "</tr>"
+        for row in table.rows
+    )
+    return (
+        f'<table class="ds_table"><caption>{escape(table.caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )

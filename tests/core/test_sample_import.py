@@ -289,6 +289,27 @@ def test_a_damaged_workbook_is_refused() -> None:
     assert "damaged" in _problems(io.BytesIO(good[: len(good) // 2]))[0]
 
 
+def test_a_workbook_with_xml_entities_is_refused() -> None:
+    # Entity expansion ("billion laughs") is how a small XML file eats memory;
+    # defusedxml, which openpyxl uses when installed, forbids entities outright.
+    good = zipfile.ZipFile(_xlsx([["R-1", "", "", "", ""]]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as bad:
+        for info in good.infolist():
+            data = good.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"<worksheet",
+                    b'<!DOCTYPE worksheet [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><worksheet',
+                    1,
+                )
+            bad.writestr(info, data)
+    out.seek(0)
+    problems = _problems(out)
+    assert len(problems) == 1
+    assert problems[0].startswith("The Excel file could not be")
+
+
 def test_an_xlsx_that_expands_beyond_the_limit_is_refused_before_opening() -> None:
     limits = SampleLimits(max_unpacked_bytes=1000)
     problems = _problems(_xlsx([["R-1", "", "", "", ""]]), limits=limits)

@@ -217,7 +217,8 @@ def _csv_rows(text: str) -> Iterator[_Row]:
 
 
 def _xlsx_rows(data: bytes, limits: SampleLimits) -> Generator[_Row, None, None]:
-    import openpyxl  # parses with defusedxml when it is installed, as it is here
+    # openpyxl parses with defusedxml when it is installed, as it is here.
+    import openpyxl  # type: ignore[import-untyped]  # no stubs unless types-openpyxl
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -243,7 +244,18 @@ def _xlsx_rows(data: bytes, limits: SampleLimits) -> Generator[_Row, None, None]
             raise SampleImportError([Problem("The Excel file has no worksheet.")])
         # The sample is the first sheet; read-only mode yields gaps as empty rows, so
         # enumerate matches the sheet's row numbers.
-        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+        sheet = workbook.worksheets[0].iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                values = next(sheet, None)
+            except Exception as exc:  # damaged XML, or entities defusedxml forbids
+                raise SampleImportError(
+                    [Problem(f"The Excel file could not be read past row {number}. {_ASK}")]
+                ) from exc
+            if values is None:
+                return
+            number += 1
             yield number, list(values)
     finally:
         workbook.close()

@@ -336,8 +336,8 @@ class ModerationThresholds:
     """When an item's agreement is poor enough to go to the moderation queue.
 
     The defaults are starting points for a team to tune, not published standards:
-    - kappa and AC2 below 0.60: below "substantial" on Landis & Koch's (1977) scale,
-      which Gwet (2014, ch. 6) also uses to benchmark AC2;
+    - kappa and AC2 below 0.60: "moderate" or worse on Landis & Koch's (1977) scale
+      (Biometrics 33:159-174), which Gwet (2014) also discusses for benchmarking AC2;
     - exact agreement below 60% or within one point below 85%: a six-point scale
       invites one-point differences, but not often two;
     - any pair `flag_gap` (3) or more points apart: one such pair is worth a talk;

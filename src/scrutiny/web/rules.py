@@ -28,7 +28,9 @@ def two_factor_done(user: Any) -> bool:
         return False
     if user.is_demo and settings.DEMO_ACCOUNTS_SKIP_TWO_FACTOR:
         return True
-    return user.is_verified()
+    # OTPMiddleware adds is_verified; a user object fresh from authenticate() lacks it.
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
 
 
 def public(view: View) -> View:

@@ -61,7 +61,8 @@ def database_from_url(url: str) -> dict:
     if parts.scheme == "sqlite":
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": unquote(parts.path) or ":memory:",
+            # sqlite:////abs/path.sqlite3 or sqlite:///relative.sqlite3, as dj-database-url.
+            "NAME": unquote(parts.path[1:]) or ":memory:",
             # WAL lets readers carry on during a write; IMMEDIATE takes the write lock at
             # the start of a transaction, so two writers queue instead of failing.
             "OPTIONS": {
@@ -232,6 +233,7 @@ if PRODUCTION:
 # static/vendor by `make assets`; whitenoise serves them, nothing is fetched at run time.
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,135 @@
+"""Every URL pattern against every persona: the allow/deny matrix.
+
+A new URL pattern fails test_it_has_a_rule_for_every_url_pattern until it is added to
+MATRIX, so no view ships without a decision about who may use it.
+"""
+
+from itertools import count
+from typing import Any
+
+import pytest
+from django.http import Http404, HttpResponse
+from django.test import RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from scrutiny.web.accounts.models import User
+from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.rules import DenyWithoutRuleMiddleware
+
+from .conftest import PERSONAS
+
+SIGNED_IN = {"admin", "lead", "inspector", "volunteer", "assurer", "partner", "outsider"}
+MEMBERS = {"lead", "inspector", "volunteer", "assurer", "partner"}
+CASE_READERS = {"lead", "inspector", "assurer"}
+
+# url name: (method, who is allowed, status when allowed). Everyone else is refused:
+# anonymous visitors are sent to sign in, signed-in people get 404.
+MATRIX: dict[str, tuple[str, set[str], int]] = {
+    "accounts:login": ("GET", {"anonymous", *SIGNED_IN}, 200),
+    "accounts:logout": ("POST", SIGNED_IN, 302),
+    # Already verified, so both pages send the person on.
+    "accounts:two_factor": ("GET", SIGNED_IN, 302),
+    "accounts:two_factor_setup": ("GET", SIGNED_IN, 302),
+    "accounts:users": ("GET", {"admin"}, 200),
+    "accounts:user_create": ("GET", {"admin"}, 200),
+    "inspections:list": ("GET", SIGNED_IN, 200),
+    "inspections:create": ("GET", {"admin"}, 200),
+    "inspections:import": ("GET", {"admin"}, 200),
+    "inspections:home": ("GET", {"admin", *MEMBERS}, 200),
+    "inspections:edit": ("GET", {"admin", "lead"}, 200),
+    "inspections:team": ("GET", {"admin", "lead"}, 200),
+    "inspections:team_remove": ("POST", {"admin", "lead"}, 302),
+    "inspections:export": ("GET", {"lead", "assurer"}, 200),
+    "records:list": ("GET", CASE_READERS, 200),
+    "records:detail": ("GET", CASE_READERS, 200),
+    "surveys:list": ("GET", CASE_READERS, 200),
+    "surveys:responses": ("GET", CASE_READERS, 200),
+    "evidence:list": ("GET", {*CASE_READERS, "volunteer"}, 200),
+    "evidence:detail": ("GET", {*CASE_READERS, "volunteer"}, 200),
+    "evidence:edit": ("GET", {"lead", "inspector"}, 200),
+    "audit:list": ("GET", {"lead", "assurer"}, 200),
+    "audit:csv": ("GET", {"lead", "assurer"}, 200),
+}
+
+
+def url_names(patterns: list[Any] | None = None, namespace: str = "") -> list[str]:
+    names = []
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            names += url_names(p.url_patterns, inner)
+        elif isinstance(p, URLPattern) and p.name:
+            names.append(namespace + p.name)
+        elif isinstance(p, URLPattern):
+            names.append(f"(unnamed {p.pattern})")
+    return names
+
+
+_spare = count()
+
+
+def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
+    """Real ids from inspection A for every parameter the pattern takes."""
+    kwargs: dict[str, Any] = {}
+    params = _params(name)
+    if "inspection_id" in params:
+        kwargs["inspection_id"] = inspection.pk
+    if "reading_id" in params:
+        kwargs["reading_id"] = inspection.record_readings.first().pk
+    if "evidence_id" in params:
+        kwargs["evidence_id"] = inspection.evidence.first().pk
+    if "survey_id" in params:
+        kwargs["survey_id"] = "children_and_young_people"
+    if "membership_id" in params:
+        # A fresh member each time, so an allowed removal has something to remove.
+        spare = User.objects.create_user(username=f"spare-{next(_spare)}")
+        kwargs["membership_id"] = Membership.objects.create(
+            inspection=inspection, user=spare, role=Role.INSPECTOR
+        ).pk
+    return kwargs
+
+
+def _params(name: str) -> set[str]:
+    """The keyword arguments the named pattern takes."""
+    namespace, _, short = name.rpartition(":")
+    resolver = get_resolver()
+    for ns in filter(None, namespace.split(":")):
+        resolver = resolver.namespace_dict[ns][1]
+    [(possibilities, _pattern, _defaults, _converters)] = resolver.reverse_dict.getlist(short)
+    return set(possibilities[0][1])
+
+
+def test_it_has_a_rule_for_every_url_pattern() -> None:
+    assert sorted(url_names()) == sorted(MATRIX)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_it_allows_exactly_the_roles_in_the_matrix(
+    name: str, client_for: Any, inspection: Inspection
+) -> None:
+    method, allowed, ok_status = MATRIX[name]
+    outcomes = {}
+    for persona in PERSONAS:
+        url = reverse(name, kwargs=url_kwargs(name, inspection))
+        client = client_for(persona)
+        response = client.post(url) if method == "POST" else client.get(url)
+        if response.status_code == 302 and "/accounts/sign-in/" in response["Location"]:
+            outcomes[persona] = "sign-in"
+        else:
+            outcomes[persona] = response.status_code
+    expected = {
+        p: ok_status if p in allowed else ("sign-in" if p == "anonymous" else 404) for p in PERSONAS
+    }
+    if name == "accounts:logout":  # signing out sends everyone to the sign-in page
+        expected = {p: "sign-in" for p in PERSONAS}
+    assert outcomes == expected
+
+
+def test_it_refuses_a_view_without_a_rule() -> None:
+    def unruly_view(request: Any) -> HttpResponse:
+        return HttpResponse("secret")
+
+    middleware = DenyWithoutRuleMiddleware(lambda request: HttpResponse())
+    with pytest.raises(Http404):
+        middleware.process_view(RequestFactory().get("/"), unruly_view, (), {})

@@ -1,0 +1,119 @@
+"""Another inspection's ids in the URL give 404, never data (insecure direct object refs)."""
+
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from scrutiny.web.inspections.models import Inspection, Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_hides_inspection_a_from_the_lead_of_b(client_for: Any, inspection: Inspection) -> None:
+    client = client_for("outsider")
+    for name in (
+        "inspections:home",
+        "records:list",
+        "evidence:list",
+        "audit:list",
+        "inspections:export",
+    ):
+        response = client.get(reverse(name, kwargs={"inspection_id": inspection.pk}))
+        assert response.status_code == 404, name
+        assert inspection.partnership.encode() not in response.content
+
+
+def test_it_refuses_a_reading_of_a_through_b(
+    client_for: Any, inspection: Inspection, other_inspection: Inspection
+) -> None:
+    reading = inspection.record_readings.first()
+    url = reverse(
+        "records:detail", kwargs={"inspection_id": other_inspection.pk, "reading_id": reading.pk}
+    )
+    response = client_for("outsider").get(url)
+    assert response.status_code == 404
+    assert reading.record.encode() not in response.content
+
+
+def test_it_refuses_evidence_of_a_through_b(
+    client_for: Any, inspection: Inspection, other_inspection: Inspection
+) -> None:
+    note = inspection.evidence.first()
+    for name in ("evidence:detail", "evidence:edit"):
+        url = reverse(name, kwargs={"inspection_id": other_inspection.pk, "evidence_id": note.pk})
+        assert client_for("outsider").get(url).status_code == 404
+
+
+def test_it_refuses_to_remove_a_member_of_a_through_b(
+    client_for: Any, inspection: Inspection, other_inspection: Inspection
+) -> None:
+    member = Membership.objects.filter(inspection=inspection).first()
+    url = reverse(
+        "inspections:team_remove",
+        kwargs={"inspection_id": other_inspection.pk, "membership_id": member.pk},
+    )
+    assert client_for("outsider").post(url).status_code == 404
+    assert Membership.objects.filter(pk=member.pk).exists()
+
+
+def test_it_gives_the_same_404_for_missing_and_forbidden(
+    client_for: Any, inspection: Inspection
+) -> None:
+    client = client_for("outsider")
+    forbidden = client.get(reverse("inspections:home", kwargs={"inspection_id": inspection.pk}))
+    missing = client.get(reverse("inspections:home", kwargs={"inspection_id": 999_999}))
+    assert forbidden.status_code == missing.status_code == 404
+
+    # Identical pages, apart from the per-request CSRF token in the sign-out form.
+    def page(r: Any) -> str:
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", r.content.decode())
+
+    assert page(forbidden) == page(missing)
+
+
+def test_it_lists_only_the_inspections_a_person_belongs_to(
+    client_for: Any, inspection: Inspection, other_inspection: Inspection
+) -> None:
+    page = client_for("lead").get(reverse("inspections:list")).content.decode()
+    assert inspection.reference in page
+    assert other_inspection.reference not in page
+    everything = client_for("admin").get(reverse("inspections:list")).content.decode()
+    assert inspection.reference in everything and other_inspection.reference in everything
+
+
+def test_it_keeps_case_data_from_the_administrator(client_for: Any, inspection: Inspection) -> None:
+    client = client_for("admin")
+    home = client.get(reverse("inspections:home", kwargs={"inspection_id": inspection.pk}))
+    assert home.status_code == 200
+    assert b"Records read" not in home.content
+    assert (
+        client.get(reverse("records:list", kwargs={"inspection_id": inspection.pk})).status_code
+        == 404
+    )
+
+
+def test_it_shows_the_partnership_contact_no_progress_or_evaluations(
+    client_for: Any, inspection: Inspection
+) -> None:
+    home = (
+        client_for("partner")
+        .get(reverse("inspections:home", kwargs={"inspection_id": inspection.pk}))
+        .content.decode()
+    )
+    assert "Evaluations" not in home and "Records read" not in home
+    assert "Nothing has been shared with you" in home
+
+
+def test_it_shows_volunteers_progress_but_no_record_links(
+    client_for: Any, inspection: Inspection
+) -> None:
+    home = (
+        client_for("volunteer")
+        .get(reverse("inspections:home", kwargs={"inspection_id": inspection.pk}))
+        .content.decode()
+    )
+    assert "Records read" in home
+    assert reverse("records:list", kwargs={"inspection_id": inspection.pk}) not in home
+    assert reverse("evidence:list", kwargs={"inspection_id": inspection.pk}) in home

@@ -1,0 +1,81 @@
+"""Settings come from the environment; production passes Django's deploy checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scrutiny.web.settings import database_from_url, env_bool, env_int, env_str
+
+
+def test_it_reads_postgres_from_database_url() -> None:
+    db = database_from_url("postgres://scrutiny:p%40ss@127.0.0.1:5433/inspections")
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "scrutiny",
+        "p@ss",
+        "127.0.0.1",
+        "5433",
+        "inspections",
+    )
+
+
+def test_it_defaults_sqlite_to_wal_and_immediate_transactions() -> None:
+    db = database_from_url("sqlite:////tmp/x.sqlite3")
+    assert db["NAME"] == "/tmp/x.sqlite3"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_it_refuses_unknown_databases() -> None:
+    with pytest.raises(ValueError, match="not supported"):
+        database_from_url("mysql://x/y")
+
+
+def test_env_helpers_fail_loudly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("X_BOOL", "perhaps")
+    with pytest.raises(ValueError, match="X_BOOL"):
+        env_bool("X_BOOL", False)
+    monkeypatch.setenv("X_INT", "ten")
+    with pytest.raises(ValueError, match="X_INT"):
+        env_int("X_INT", 1)
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("X_SECRET_FILE", str(secret))
+    assert env_str("X_SECRET") == "from-a-file"
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    root = Path(__file__).resolve().parents[2]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SCRUTINY_")}
+    return subprocess.run(
+        [sys.executable, str(root / "manage.py"), *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_profile_passes_check_deploy(tmp_path: Path) -> None:
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SCRUTINY_ENV="production",
+        SCRUTINY_SECRET_KEY=secrets.token_urlsafe(50),
+        SCRUTINY_ALLOWED_HOSTS="scrutiny.example",
+        SCRUTINY_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    result = _manage("check", SCRUTINY_ENV="production", SCRUTINY_DATA_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SCRUTINY_SECRET_KEY" in result.stderr

@@ -255,6 +255,7 @@ def make_demo(seed: int = 1, records: int = 100) -> dict[str, Any]:
         },
         "proposed_evaluations": {"1.1": "good", "2.1": "good", "2.2": "good", "9": "very good"},
         "team_judgements": {"children_not_safe_concerning": False},
+        "report": _demo_report(),
     }
 
 
@@ -343,3 +344,236 @@ def _survey_responses(rng: random.Random, programme: Programme) -> list[dict[str
                 }
             )
     return responses
+
+
+def _statement(
+    sid: str, text: str, evidence: list[int], plain: str | None = None
+) -> dict[str, Any]:
+    return {"id": sid, "text": text, "evidence": [f"E-{n:03d}" for n in evidence], "plain": plain}
+
+
+def _demo_report() -> dict[str, Any]:
+    """The team's draft statements, each citing the demo's evidence notes (E-001 ...).
+
+    One area for development cites nothing yet, as drafts often do, so the demo shows
+    the check that lists uncited statements before a report is made final.
+    """
+    s = _statement
+    return {
+        "status": "draft",
+        "context": [
+            s(
+                "C-1",
+                "The partnership serves a mixed urban and rural area of about 150,000 people, with pockets of high deprivation.",
+                [24],
+            ),
+            s(
+                "C-2",
+                "In its self-evaluation the partnership identified the consistency of risk assessment across localities as a priority for improvement.",
+                [4],
+            ),
+        ],
+        "key_messages": [
+            s(
+                "K-1",
+                "Staff across services recognised and responded well when children needed protection, and most children we heard from had a trusted adult.",
+                [1, 2, 5],
+                "Staff are good at noticing when children need to be kept safe, and most children have an adult they trust.",
+            ),
+            s(
+                "K-2",
+                "Children's plans, chronologies and planning for permanence were not consistently good enough, and some decisions about children's futures were delayed.",
+                [3, 10, 13],
+                "Some plans for children were not clear enough, and some decisions about where children will live took too long.",
+            ),
+            s(
+                "K-3",
+                "Leaders shared a clear vision for vulnerable children, but did not yet know enough about the difference services make to children's lives.",
+                [20, 22],
+                "The people in charge want the same good things for children, but need to check better whether children's lives are improving.",
+            ),
+        ],
+        "questions": [
+            {
+                "question": 1,
+                "strengths": [
+                    s(
+                        "Q1-S1",
+                        "Staff from social work, health and police shared an understanding of when to raise a child protection concern and how to escalate it.",
+                        [1],
+                    ),
+                    s(
+                        "Q1-S2",
+                        "Inter-agency referral discussions were held promptly in most records we read, with police, health and social work contributing.",
+                        [2],
+                    ),
+                ],
+                "areas_for_development": [
+                    s(
+                        "Q1-A1",
+                        "Chronologies were of variable quality: too many listed events without analysing their significance for the child.",
+                        [3],
+                    ),
+                ],
+                "key_messages": [
+                    s(
+                        "Q1-K1",
+                        "Children at risk of harm were recognised and helped quickly by staff who worked well together.",
+                        [1, 2],
+                        "When children were at risk, staff noticed quickly and worked together to help.",
+                    ),
+                ],
+            },
+            {
+                "question": 2,
+                "strengths": [
+                    s(
+                        "Q2-S1",
+                        "Children told young inspection volunteers that they had a trusted adult to talk to when they were worried.",
+                        [5],
+                    ),
+                    s(
+                        "Q2-S2",
+                        "Most parents and carers who answered our survey said that staff listened to them and that their child was safer because of the help they received.",
+                        [7],
+                    ),
+                    s(
+                        "Q2-S3",
+                        "Core group meetings were well chaired, with children's views presented by advocacy workers.",
+                        [9],
+                    ),
+                ],
+                "areas_for_development": [
+                    s(
+                        "Q2-A1",
+                        "Waiting times for specialist mental health services were long for children recovering from neglect.",
+                        [6],
+                    ),
+                    s(
+                        "Q2-A2",
+                        "Children's plans did not always contain SMART actions, which made it hard to measure progress at reviews.",
+                        [10],
+                    ),
+                ],
+                "key_messages": [
+                    s(
+                        "Q2-K1",
+                        "Children were helped to stay safe, but some waited too long for help to recover from their experiences.",
+                        [5, 6],
+                        "Children got help to stay safe, but some waited too long for help with their feelings.",
+                    ),
+                ],
+            },
+            {
+                "question": 3,
+                "strengths": [
+                    s(
+                        "Q3-S1",
+                        "Young people in residential houses felt cared for by staff who stayed with them for a long time.",
+                        [11],
+                    ),
+                    s(
+                        "Q3-S2",
+                        "Placement stability for children in foster care had improved over three years.",
+                        [12],
+                    ),
+                    s(
+                        "Q3-S3",
+                        "A virtual school head teacher monitored the attendance and attainment of looked after children, and results were improving.",
+                        [15],
+                    ),
+                ],
+                "areas_for_development": [
+                    s(
+                        "Q3-A1",
+                        "Permanence planning for some children looked after at home drifted, with decisions delayed for over a year.",
+                        [13],
+                    ),
+                    s(
+                        "Q3-A2",
+                        "Kinship carers needed more practical and financial support and quicker access to help.",
+                        [14],
+                    ),
+                ],
+                "key_messages": [
+                    s(
+                        "Q3-K1",
+                        "Most looked after children had stable homes and were doing better at school, but children looked after at home waited too long for decisions about their future.",
+                        [12, 13, 15],
+                        "Most children who are looked after have settled homes and are doing better at school, but some waited too long for decisions about their future.",
+                    ),
+                ],
+            },
+            {
+                "question": 4,
+                "strengths": [
+                    s(
+                        "Q4-S1",
+                        "Aftercare workers kept in touch with care experienced young people and helped them find their first tenancy.",
+                        [16],
+                    ),
+                    s(
+                        "Q4-S2",
+                        "Care experienced young people on the corporate parenting board had influenced housing policy.",
+                        [19],
+                    ),
+                ],
+                "areas_for_development": [
+                    s(
+                        "Q4-A1",
+                        "Fewer care leavers were in education, training or employment nine months after leaving care than the national average.",
+                        [17],
+                    ),
+                    s(
+                        "Q4-A2",
+                        "Pathway planning often started late, leaving young people little time to prepare for moving on.",
+                        [18],
+                    ),
+                ],
+                "key_messages": [
+                    s(
+                        "Q4-K1",
+                        "Young people leaving care had workers who stayed in touch, but planning for their move to adulthood started too late.",
+                        [16, 18],
+                        "Young people leaving care had workers who kept in touch, but planning for leaving care started too late.",
+                    ),
+                ],
+            },
+            {
+                "question": 5,
+                "strengths": [
+                    s(
+                        "Q5-S1",
+                        "Chief officers shared a vision for vulnerable children that had shaped the integrated children's services plan.",
+                        [20],
+                    ),
+                    s("Q5-S2", "Staff said senior leaders were visible and approachable.", [21]),
+                    s(
+                        "Q5-S3",
+                        "Managers described a culture of learning in which learning reviews led to changes in practice guidance.",
+                        [23],
+                    ),
+                ],
+                "areas_for_development": [
+                    s(
+                        "Q5-A1",
+                        "Performance reports to the chief officers group focused on processes and said little about outcomes for children.",
+                        [22],
+                    ),
+                    s(
+                        "Q5-A2",
+                        "Leaders should tell staff more about changes that affect their work.",
+                        [],
+                    ),
+                ],
+                "key_messages": [
+                    s(
+                        "Q5-K1",
+                        "Leaders worked well together and promoted learning, and now need to measure the difference their services make for children.",
+                        [20, 22, 23],
+                        "The people in charge work well together, and now need to check better how much they are helping children.",
+                    ),
+                ],
+            },
+        ],
+    }

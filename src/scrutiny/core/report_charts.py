@@ -102,7 +102,7 @@ def _draw(chart: Chart) -> Figure:
                 facecolor=_HIDDEN,
                 hatch="///",
                 edgecolor="#8c8c8c",
-                label="Not shown (fewer than 5)",
+                label="Hidden (small numbers)",
             )
         )
     fig.legend(

@@ -2,28 +2,36 @@
 
 Each chart is a table first; the drawing (`report_charts`) only pictures the table, so
 a reader of either gets the same figures. Counts below five are shown as "fewer than 5"
-(with no percentage), and where a row has exactly one such cell the next smallest is
-hidden too, since the total would otherwise give it away.
+(with no percentage), and counts from which a small one could be worked out are "not
+shown". The rule is the app's shared one (`scrutiny.core.suppression`), so the report
+and the web pages hide the same cells; a minimal local rule stands in if it is absent.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scrutiny.core.bundle import Bundle, RecordReading
 from scrutiny.core.methodology import Programme
 
-try:  # a shared rule is being written; until then the report keeps its own (same threshold)
-    from scrutiny.core.suppression import suppress as _shared_suppress  # type: ignore[import-not-found,unused-ignore]
-except ImportError:
-    _shared_suppress = None
+try:  # the app's shared disclosure control, when present (written alongside this module)
+    from scrutiny.core import suppression as _shared
+except ImportError:  # pragma: no cover - the local rule below is the same threshold
+    _shared = None  # type: ignore[assignment]
 
 # Counts of people or records below this are shown as "fewer than 5": with so few,
 # a reader who knows the area might recognise a child.
 SUPPRESS_BELOW = 5
 SUPPRESSED = "fewer than 5"
+NOT_SHOWN = "not shown"
+SUPPRESSION_NOTE = (
+    _shared.suppression_note()
+    if _shared is not None
+    else "To protect the identity of children, young people and families, numbers of fewer "
+    "than 5 are shown as 'fewer than 5', and other figures from which they could be worked "
+    "out are 'not shown'."
+)
 
 # How the record-reading chart bands the six-point scale (best first).
 RATING_BANDS: tuple[tuple[str, frozenset[int]], ...] = (
@@ -55,44 +63,63 @@ class Chart:
 
 
 def suppress(count: int) -> str:
-    """A count of people or records as the report shows it."""
-    if _shared_suppress is not None:
-        return str(_shared_suppress(count))
+    """A single count of people or records as the report shows it."""
     return SUPPRESSED if count < SUPPRESS_BELOW else str(count)
 
 
-def hidden_cells(counts: Sequence[int]) -> set[int]:
-    """Indexes of the counts to hide: the small ones, plus one more if only one is small."""
-    hidden = {i for i, n in enumerate(counts) if n < SUPPRESS_BELOW}
-    if len(hidden) == 1 and len(counts) > 1:
-        rest = [i for i in range(len(counts)) if i not in hidden]
-        hidden.add(min(rest, key=lambda i: counts[i]))
-    return hidden
+def hidden_cells(counts: Sequence[int]) -> tuple[set[int], set[int]]:
+    """The local rule: (small counts, counts hidden so a small one cannot be worked out
+    from the total). Used only when the shared `suppression` module is absent."""
+    small = {i for i, n in enumerate(counts) if n < SUPPRESS_BELOW}
+    secondary: set[int] = set()
+    if len(small) == 1 and len(counts) > 1:
+        rest = [i for i in range(len(counts)) if i not in small]
+        secondary.add(min(rest, key=lambda i: counts[i]))
+    return small, secondary
 
 
-def _row(label: str, counts: Sequence[int]) -> tuple[tuple[str, ...], tuple[float | None, ...]]:
-    """A table row (label, total, cells) and the chart's percentages for it."""
+def _row(
+    label: str, options: Sequence[str], answers: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[float | None, ...]]:
+    """A table row (label, total, a cell per option) and the chart's percentages for it."""
+    if _shared is not None:
+        responses = [{"answers": {"x": a}} for a in answers]
+        row = _shared.distribution(responses, item="x", options=options, title=label).overall.rows[
+            0
+        ]
+        cells = tuple(
+            f"{c.display} ({c.percent_display})" if c.percent is not None else c.display
+            for c in row.cells
+        )
+        return (label, row.total.display, *cells), tuple(c.percent for c in row.cells)
+    counts = [sum(1 for a in answers if a == o) for o in options]
     total = sum(counts)
     if total < SUPPRESS_BELOW:
         return (label, suppress(total), *(SUPPRESSED,) * len(counts)), (None,) * len(counts)
-    hidden = hidden_cells(counts)
-    cells = tuple(
-        SUPPRESSED if i in hidden else f"{n} ({n / total * 100:.1f}%)" for i, n in enumerate(counts)
+    small, secondary = hidden_cells(counts)
+    shown = tuple(
+        SUPPRESSED
+        if i in small
+        else NOT_SHOWN
+        if i in secondary
+        else f"{n} ({n / total * 100:.0f}%)"
+        for i, n in enumerate(counts)
     )
-    values = tuple(None if i in hidden else n / total * 100 for i, n in enumerate(counts))
-    return (label, str(total), *cells), values
+    values = tuple(
+        None if i in small | secondary else n / total * 100 for i, n in enumerate(counts)
+    )
+    return (label, str(total), *shown), values
 
 
 def record_reading_chart(agreed: list[RecordReading], programme: Programme) -> Chart:
     categories, rows, values = [], [], []
     for item in programme.reading_items:
-        rated = [r.ratings.get(item.id) for r in agreed]
-        counts = [sum(1 for v in rated if v in points) for _, points in RATING_BANDS]
-        row, vals = _row(item.title, counts)
+        bands = [_band(r.ratings.get(item.id)) for r in agreed]
+        row, vals = _row(item.title, _BAND_NAMES, [b for b in bands if b is not None])
         categories.append(item.title)
         rows.append(row)
         values.append(vals)
-    series = tuple(band for band, _ in RATING_BANDS)
+    series = _BAND_NAMES
     best = _extreme(categories, values, max)
     worst = _extreme(categories, values, min)
     summary = (
@@ -119,6 +146,13 @@ def record_reading_chart(agreed: list[RecordReading], programme: Programme) -> C
     )
 
 
+_BAND_NAMES = tuple(band for band, _ in RATING_BANDS)
+
+
+def _band(rating: int | None) -> str | None:
+    return next((band for band, points in RATING_BANDS if rating in points), None)
+
+
 def _extreme(
     categories: list[str], values: list[tuple[float | None, ...]], pick: type[max] | type[min]
 ) -> str | None:
@@ -142,8 +176,8 @@ def survey_charts(bundle: Bundle, programme: Programme) -> list[Chart]:
             for item_id in item_ids:
                 item = survey.item(item_id)
                 assert item is not None
-                given = Counter(r.answers.get(item_id) for r in responses)
-                row, vals = _row(item.text, [given.get(o, 0) for o in options])
+                given = [a for r in responses if (a := r.answers.get(item_id)) is not None]
+                row, vals = _row(item.text, options, given)
                 categories.append(item.text)
                 rows.append(row)
                 values.append(vals)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scrutiny.core.report import Report, Statement, Version, for_version
-from scrutiny.core.report_figures import Chart, DataTable
+from scrutiny.core.report_figures import SUPPRESSION_NOTE, Chart, DataTable
 
 
 @dataclass(frozen=True)
@@ -143,10 +143,7 @@ def _full_body(report: Report, *, internal: bool, original: Report) -> list[Bloc
     blocks += _evaluations(report)
     blocks += [
         Heading(2, "What the figures show", "figures"),
-        Para(
-            "Counts below five are shown as “fewer than 5”, and where that would let a reader "
-            "work out a hidden count from the total, the next smallest count is hidden too."
-        ),
+        Para(SUPPRESSION_NOTE),
         Items(tuple(Item(f) for f in report.figures)),
     ]
     for n, chart in enumerate(report.charts, start=1):

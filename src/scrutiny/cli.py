@@ -80,6 +80,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["bundle"])
     p.set_defaults(run=_schema)
 
+    p = sub.add_parser(
+        "import", help="create an inspection in the web app's database from a bundle"
+    )
+    p.add_argument("bundle", metavar="BUNDLE", help="bundle file, or - for standard input")
+    p.set_defaults(run=_import)
+
+    p = sub.add_parser("export", help="write an inspection from the web app's database as a bundle")
+    p.add_argument("reference", help="the inspection's reference, e.g. JI-0001")
+    p.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write (default -)")
+    p.set_defaults(run=_export)
+
     p = sub.add_parser("demo", help="write a realistic synthetic bundle")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write, or -")
     p.add_argument("--seed", type=int, default=1, help="same seed, same bytes (default 1)")
@@ -187,6 +198,19 @@ def _demo(args: argparse.Namespace) -> None:
         sys.stdout.buffer.write(data)
     else:
         Path(args.output).write_bytes(data)
+
+
+def _import(args: argparse.Namespace) -> int:
+    # Imported here: the other commands work on files and need no Django or database.
+    from scrutiny.web.commandline import import_main
+
+    return import_main(args.bundle)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from scrutiny.web.commandline import export_main
+
+    return export_main(args.reference, args.output)
 
 
 def _fail(message: str) -> NoReturn:

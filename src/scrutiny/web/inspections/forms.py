@@ -15,7 +15,12 @@ def _judgement(value: str) -> bool | None:
 
 
 class DateInput(forms.DateInput):
+    """A native date picker; it needs ISO dates whatever the locale's format."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class InspectionCreateForm(forms.Form):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+from functools import lru_cache
 
 import matplotlib
 
@@ -53,12 +54,21 @@ def _text_colour(fill: str) -> str:
 def _draw(chart: Chart) -> Figure:
     labels = ["\n".join(textwrap.wrap(c, 42)) for c in chart.categories]
     lines = sum(label.count("\n") + 1 for label in labels)
-    fig = Figure(figsize=(7.0, 1.0 + 0.17 * lines + 0.1 * len(labels)), layout="constrained")
-    ax = fig.add_subplot()
     colours = _palette(len(chart.series))
+    hidden = any(v is None for row in chart.values for v in row)
+    legend_rows = -(-(len(chart.series) + hidden) // 4)
+    # Margins in inches, set by hand: matplotlib's constrained layout would draw every
+    # chart twice, and drawing is most of a report's render time.
+    widest = max((len(line) for label in labels for line in label.split("\n")), default=0)
+    left, top, bottom = min(3.2, 0.2 + 0.066 * widest), 0.15 + 0.2 * legend_rows, 0.55
+    width, height = 7.0, top + bottom + 0.2 + 0.17 * lines + 0.1 * len(labels)
+    fig = Figure(figsize=(width, height))
+    fig.subplots_adjust(
+        left=left / width, right=1 - 0.15 / width, top=1 - top / height, bottom=bottom / height
+    )
+    ax = fig.add_subplot()
     y = range(len(labels))
     left = [0.0] * len(labels)
-    any_hidden = False
     for k, (name, colour) in enumerate(zip(chart.series, colours, strict=True)):
         widths = [row[k] or 0.0 for row in chart.values]
         bars = ax.barh(y, widths, left=left, color=colour, label=name, height=0.7)
@@ -79,8 +89,7 @@ def _draw(chart: Chart) -> Figure:
         100.0 - x if any(v is None for v in row) else 0.0
         for x, row in zip(left, chart.values, strict=True)
     ]
-    if any(r > 0.05 for r in remainder):
-        any_hidden = True
+    if hidden:
         ax.barh(
             y,
             remainder,
@@ -96,7 +105,7 @@ def _draw(chart: Chart) -> Figure:
     ax.set_xlim(0, 100)
     ax.set_xlabel("Share of those counted (%)")
     handles = [Patch(color=c, label=s) for s, c in zip(chart.series, colours, strict=True)]
-    if any_hidden:
+    if hidden:
         handles.append(
             Patch(
                 facecolor=_HIDDEN,
@@ -106,8 +115,9 @@ def _draw(chart: Chart) -> Figure:
             )
         )
     fig.legend(
-        handles=handles,
-        loc="outside upper center",
+        handles=_row_major(handles, 4),
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1.0),
         ncols=min(len(handles), 4),
         frameon=False,
         fontsize=8,
@@ -115,6 +125,18 @@ def _draw(chart: Chart) -> Figure:
     return fig
 
 
+def _row_major(handles: list[Patch], columns: int) -> list[Patch]:
+    """Legend entries in reading order: matplotlib fills a legend column by column."""
+    rows = -(-len(handles) // columns)
+    return [
+        handles[row * columns + col]
+        for col in range(columns)
+        for row in range(rows)
+        if row * columns + col < len(handles)
+    ]
+
+
+@lru_cache(maxsize=64)
 def chart_svg(chart: Chart) -> str:
     """The chart as an inline `<svg>` element, named by its title and described by its alt text."""
     with rc_context(_RC):
@@ -149,6 +171,7 @@ def chart_svg(chart: Chart) -> str:
     return svg
 
 
+@lru_cache(maxsize=64)
 def chart_png(chart: Chart, dpi: int = 150) -> bytes:
     with rc_context(_RC):
         fig = _draw(chart)

@@ -41,7 +41,8 @@ h2 { font-size: 1.5rem; line-height: 1.25; color: #002d54; border-top: 3px solid
   padding-top: .5rem; margin: 2rem 0 .75rem; }
 h3 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
 h1, h2, h3 { break-after: avoid; }
-p, li { max-width: 42rem; }
+p { max-width: 42rem; }
+li { margin: .3rem 0; }
 .ds_leader { font-size: 1.2rem; string-set: running content(); }
 .ds_inset-text { border-left: 5px solid #0065bd; padding: .25rem 0 .25rem 1rem; margin: 1rem 0; }
 .scrutiny-citation { color: #4d4d4d; font-size: .85em; }
@@ -65,6 +66,8 @@ a:focus { outline: 3px solid #fdd522; background: #fdd522; color: #1a1a1a; }
   .scrutiny-report__contents a::after { content: leader(".") " " target-counter(attr(href), page); }
   h2 { break-before: auto; }
   .scrutiny-report__section-start { break-before: page; }
+  /* Keeping a whole figure (heading, chart, table) together costs WeasyPrint seconds;
+     the chart alone is cheap, and the heading is kept with it by break-after. */
   figure { break-inside: avoid; }
 }
 """
@@ -91,7 +94,25 @@ def render_html_fragment(report: Report, *, version: Version = "public") -> str:
 
 def _article(doc: Layout) -> str:
     out = [f'<article class="scrutiny-report scrutiny-report--{doc.version}">']
-    out += [_block(b) for b in doc.blocks]
+    in_section = False
+    blocks = doc.blocks
+    for n, block in enumerate(blocks):
+        # Each h2 opens a section named by it, for landmarks and the PDF's structure.
+        if isinstance(block, Heading) and block.level == 2:
+            if in_section:
+                out.append("</section>")
+            out.append(f'<section aria-labelledby="{escape(block.anchor)}">')
+            in_section = True
+        if isinstance(block, Figure):
+            continue  # drawn with its heading, below
+        if isinstance(block, Heading) and n + 1 < len(blocks) and isinstance(blocks[n + 1], Figure):
+            # A figure's heading, chart and table stay together on a printed page.
+            figure = _block(blocks[n + 1])
+            out.append(f'<div class="scrutiny-report__figure">{_block(block)}\n{figure}</div>')
+            continue
+        out.append(_block(block))
+    if in_section:
+        out.append("</section>")
     out.append("</article>\n")
     return "\n".join(out)
 

@@ -47,6 +47,18 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     "evidence:list": ("GET", {*CASE_READERS, "volunteer"}, 200),
     "evidence:detail": ("GET", {*CASE_READERS, "volunteer"}, 200),
     "evidence:edit": ("GET", {"lead", "inspector"}, 200),
+    "evaluations:workspace": ("GET", CASE_READERS, 200),
+    "evaluations:indicator": ("GET", CASE_READERS, 200),
+    "evaluations:group": ("GET", {"lead", "inspector"}, 200),
+    "evaluations:judgement": ("GET", {"lead"}, 200),
+    "evaluations:moderation": ("GET", CASE_READERS, 200),
+    "evaluations:agree": ("GET", {"lead"}, 200),
+    "evaluations:sign_off": ("GET", {"assurer"}, 200),
+    "evaluations:reopen": ("GET", {"lead", "assurer"}, 200),
+    "evaluations:concerns": ("GET", CASE_READERS, 200),
+    "evaluations:concern_raise": ("GET", {"lead", "inspector"}, 200),
+    "evaluations:concern": ("GET", CASE_READERS, 200),
+    "evaluations:concern_action": ("GET", {"lead"}, 200),
     "audit:list": ("GET", {"lead", "assurer"}, 200),
     "audit:csv": ("GET", {"lead", "assurer"}, 200),
 }
@@ -78,6 +90,14 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
         kwargs["reading_id"] = inspection.record_readings.first().pk
     if "evidence_id" in params:
         kwargs["evidence_id"] = inspection.evidence.first().pk
+    if "indicator" in params:
+        kwargs["indicator"] = "2.1"
+    if "care_group" in params:
+        kwargs["care_group"] = "foster_care"
+    if "concern_id" in params:
+        kwargs["concern_id"] = inspection.significant_concerns.first().pk
+    if "action" in params:
+        kwargs["action"] = "escalate"
     if "survey_id" in params:
         kwargs["survey_id"] = "children_and_young_people"
     if "membership_id" in params:

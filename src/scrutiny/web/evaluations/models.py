@@ -1,13 +1,22 @@
-"""The team's evaluation inputs: significant concerns, group evaluations, proposals.
+"""The team's evaluation inputs and their moderation.
 
+Concerns, group evaluations, proposals and the team's judgement are what the bundle
+holds (bundle_io maps them); rationale, citations, who and when are kept beside them.
 The evaluation itself (caps, limiters, pending reasons) is computed by the domain core
-(scrutiny.core.evaluation) and never stored, so it cannot drift from the data.
+(scrutiny.core.evaluation) and never stored, so it cannot drift from the data; only a
+sign-off freezes a copy, to show later what changed against it.
 """
 
+from django.conf import settings
 from django.db import models
 
 
 class SignificantConcern(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ESCALATED = "escalated", "Escalated"
+        RESOLVED = "resolved", "Resolved"
+
     inspection = models.ForeignKey(
         "inspections.Inspection", on_delete=models.CASCADE, related_name="significant_concerns"
     )
@@ -15,6 +24,16 @@ class SignificantConcern(models.Model):
     ident = models.CharField(max_length=80)
     summary = models.TextField()
     serious_failing = models.BooleanField(default=False)
+    # Beyond the bundle: the log's own record of the concern's handling.
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    escalated_to = models.CharField(max_length=200, blank=True)
+    escalation_note = models.TextField(blank=True)
+    serious_failing_reason = models.TextField(blank=True)
+    resolution = models.TextField(blank=True)
+    raised_by = models.CharField(max_length=150, blank=True)
+    raised_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["position"]
@@ -31,6 +50,10 @@ class GroupEvaluation(models.Model):
     )
     care_group = models.CharField(max_length=40)
     value = models.PositiveSmallIntegerField()
+    rationale = models.TextField(blank=True)
+    evidence = models.ManyToManyField("evidence.Evidence", blank=True, related_name="+")
+    recorded_by = models.CharField(max_length=150, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["id"]
@@ -49,6 +72,12 @@ class ProposedEvaluation(models.Model):
     )
     indicator = models.CharField(max_length=10)
     value = models.PositiveSmallIntegerField()
+    rationale = models.TextField(blank=True)
+    evidence = models.ManyToManyField("evidence.Evidence", blank=True, related_name="+")
+    # Username; empty for proposals that arrived in an imported bundle. A quality
+    # assurer who proposed an evaluation may not sign it off.
+    proposed_by = models.CharField(max_length=150, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["id"]
@@ -57,3 +86,50 @@ class ProposedEvaluation(models.Model):
                 fields=["inspection", "indicator"], name="one_proposal_per_indicator"
             )
         ]
+
+
+class JudgementReason(models.Model):
+    """Why the team decided a judgement as it did. The decision itself lives on the
+    inspection (`children_not_safe_concerning`), where the bundle import put it."""
+
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="judgement_reasons"
+    )
+    judgement = models.CharField(max_length=80)
+    reason = models.TextField()
+    decided_by = models.CharField(max_length=150)
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "judgement"], name="one_reason_each")
+        ]
+
+
+class Moderation(models.Model):
+    """Where the inspection's evaluations stand: proposed, agreed or signed off.
+
+    Mirrors scrutiny.core.signoff.Moderation, which decides every transition.
+    """
+
+    class Stage(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        AGREED = "agreed", "Agreed"
+        SIGNED_OFF = "signed off", "Signed off"
+
+    inspection = models.OneToOneField(
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="moderation"
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PROPOSED)
+    meeting_held_on = models.DateField(null=True, blank=True)
+    meeting_present = models.JSONField(default=list, blank=True)
+    agreed_by = models.CharField(max_length=150, blank=True)
+    # The inputs and evaluation the meeting agreed (scrutiny.core.signoff.Freeze).
+    agreed_snapshot = models.JSONField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    flags_accepted_because = models.TextField(blank=True)
+    freeze = models.JSONField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)

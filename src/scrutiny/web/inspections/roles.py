@@ -19,6 +19,15 @@ VIEW_EVIDENCE = "evidence.view"
 EDIT_EVIDENCE = "evidence.edit"
 VIEW_AUDIT = "audit.view"
 EXPORT_BUNDLE = "bundle.export"
+# Evaluation and quality assurance (scrutiny.web.evaluations).
+VIEW_EVALUATIONS = "evaluations.view"
+PROPOSE = "evaluations.propose"
+# Record the meeting's agreement and the team's judgements; escalate and resolve concerns.
+MODERATE = "evaluations.moderate"
+SIGN_OFF = "evaluations.sign_off"
+REOPEN = "evaluations.reopen"
+VIEW_CONCERNS = "concerns.view"
+RAISE_CONCERN = "concerns.raise"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEAD_INSPECTOR: frozenset(
@@ -33,6 +42,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             EDIT_EVIDENCE,
             VIEW_AUDIT,
             EXPORT_BUNDLE,
+            VIEW_EVALUATIONS,
+            PROPOSE,
+            MODERATE,
+            REOPEN,
+            VIEW_CONCERNS,
+            RAISE_CONCERN,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -43,6 +58,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_SURVEYS,
             VIEW_EVIDENCE,
             EDIT_EVIDENCE,
+            VIEW_EVALUATIONS,
+            PROPOSE,
+            VIEW_CONCERNS,
+            RAISE_CONCERN,
         }
     ),
     # Volunteers work from engagement and evidence, not children's case records.
@@ -56,6 +75,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_EVIDENCE,
             VIEW_AUDIT,
             EXPORT_BUNDLE,
+            VIEW_EVALUATIONS,
+            SIGN_OFF,
+            REOPEN,
+            VIEW_CONCERNS,
         }
     ),
     # Partnership staff see only what the team shares with them (the draft report, later).

@@ -1,0 +1,267 @@
+"""Moderation through the web: agree at the meeting, sign off, lock, reopen; all audited."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from scrutiny.core.bundle import parse_bundle
+from scrutiny.core.signoff import Freeze, recompute_matches
+from scrutiny.web.audit.models import AuditEvent
+from scrutiny.web.evaluations import services
+from scrutiny.web.evaluations.models import Moderation, ProposedEvaluation
+from scrutiny.web.inspections.bundle_io import bundle_export, inspection_bundle
+from scrutiny.web.inspections.models import Inspection, Membership, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, inspection: Inspection, **kwargs: Any) -> str:
+    return reverse(f"evaluations:{name}", kwargs={"inspection_id": inspection.pk, **kwargs})
+
+
+def version(inspection: Inspection) -> int:
+    row = Moderation.objects.filter(inspection=inspection).first()
+    return row.version if row else 1
+
+
+def cite_everything(inspection: Inspection, actor: Any) -> None:
+    """Proposals that cite evidence, so sufficiency raises no flag."""
+    for proposal in ProposedEvaluation.objects.filter(inspection=inspection):
+        notes = inspection.evidence.filter(indicators__indicator__startswith=proposal.indicator)
+        services.proposal_record(
+            actor=actor,
+            inspection=inspection,
+            indicator=proposal.indicator,
+            value=proposal.value,
+            rationale="Synthetic rationale",
+            evidence_ids=list(notes.values_list("pk", flat=True)),
+            expected_version=proposal.version,
+        )
+
+
+def agree(client: Any, inspection: Inspection) -> Any:
+    return client.post(
+        url("agree", inspection),
+        {"held_on": "2019-05-02", "present": "lead\ninspector", "version": version(inspection)},
+    )
+
+
+def sign_off(client: Any, inspection: Inspection, because: str = "") -> Any:
+    return client.post(
+        url("sign_off", inspection),
+        {"flags_accepted_because": because, "version": version(inspection)},
+    )
+
+
+def moderation_events(inspection: Inspection) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(inspection=inspection, object_type="moderation").order_by("id")
+    )
+
+
+def test_it_agrees_signs_off_and_freezes_with_every_step_audited(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    cite_everything(inspection, people["inspector"])
+    assert agree(client_for("lead"), inspection).status_code == 302
+    response = sign_off(client_for("assurer"), inspection)
+    assert response.status_code == 302
+
+    row = Moderation.objects.get(inspection=inspection)
+    assert row.stage == "signed off" and row.signed_off_by == people["assurer"]
+    frozen = Freeze.from_json(row.freeze)
+    assert recompute_matches(frozen, inspection_bundle(inspection=inspection))
+    assert frozen.evaluation["indicators"]["2.1"]["final"] == "adequate"
+
+    agreed, signed = moderation_events(inspection)
+    assert (agreed.actor, agreed.before, agreed.after["stage"]) == (
+        people["lead"],
+        {"stage": "proposed"},
+        "agreed",
+    )
+    assert agreed.summary.startswith(
+        "Evaluations agreed at the evaluation meeting on 2 May 2019 (present: lead, inspector)"
+    )
+    assert signed.actor == people["assurer"] and signed.at is not None
+    assert signed.after == {
+        "stage": "signed off",
+        "programme_version": frozen.programme_version,
+        "engine_version": frozen.engine_version,
+        "inputs_sha256": frozen.inputs_sha256,
+    }
+    page = client_for("lead").get(url("moderation", inspection)).content.decode()
+    assert frozen.inputs_sha256 in page
+    assert (
+        "Nothing has changed since sign-off: recomputing gives the signed-off result exactly"
+        in page
+    )
+
+
+def test_sign_off_by_the_proposer_is_refused(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    # The assurer proposed 2.1 while an inspector, then became the quality assurer.
+    cite_everything(inspection, people["inspector"])
+    proposal = ProposedEvaluation.objects.get(inspection=inspection, indicator="2.1")
+    services.proposal_record(
+        actor=people["assurer"],
+        inspection=inspection,
+        indicator="2.1",
+        value=4,
+        rationale="Mine",
+        evidence_ids=list(proposal.evidence.values_list("pk", flat=True)),
+        expected_version=proposal.version,
+    )
+    agree(client_for("lead"), inspection)
+    response = sign_off(client_for("assurer"), inspection)
+    assert response.status_code == 422
+    assert "You proposed the evaluation of QI 2.1" in response.content.decode()
+    assert Moderation.objects.get(inspection=inspection).stage == "agreed"
+    assert len(moderation_events(inspection)) == 1
+
+
+def test_sign_off_with_pending_reasons_is_refused(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    cite_everything(inspection, people["inspector"])
+    agree(client_for("lead"), inspection)
+    # After the meeting, a reading of an unevaluated care group reaches the sample.
+    reading = inspection.record_readings.first()
+    sampled = set(inspection.record_readings.values_list("care_group", flat=True))
+    missing = next(
+        g.care_group for g in inspection.group_evaluations.all() if g.care_group not in sampled
+    )
+    inspection.group_evaluations.filter(care_group=missing).delete()
+    reading.care_group = missing
+    reading.save()
+
+    response = sign_off(client_for("assurer"), inspection)
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "QI 2.1 is pending: The record sample includes care groups" in text
+    assert "The evaluation inputs changed after the evaluation meeting agreed them" in text
+    assert Moderation.objects.get(inspection=inspection).stage == "agreed"
+
+
+def test_flagged_evidence_needs_the_assurers_reason(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    agree(client_for("lead"), inspection)  # imported proposals cite nothing
+    assurer = client_for("assurer")
+    refused = sign_off(assurer, inspection)
+    assert refused.status_code == 422
+    assert "cites no evidence in its rationale" in refused.content.decode()
+    assert (
+        sign_off(assurer, inspection, because="Citations are in the meeting notes").status_code
+        == 302
+    )
+    row = Moderation.objects.get(inspection=inspection)
+    assert row.flags_accepted_because == "Citations are in the meeting notes"
+
+
+def test_signed_off_evaluations_are_locked_until_reopened_with_a_reason(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    cite_everything(inspection, people["inspector"])
+    lead = client_for("lead")
+    agree(lead, inspection)
+    sign_off(client_for("assurer"), inspection)
+    proposal = ProposedEvaluation.objects.get(inspection=inspection, indicator="9")
+    response = lead.post(
+        url("indicator", inspection, indicator="9"),
+        {"value": 2, "rationale": "Changed my mind", "version": proposal.version},
+    )
+    assert response.status_code == 422
+    assert "signed off by assurer and locked" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.value != 2
+
+    blank = lead.post(url("reopen", inspection), {"reason": " ", "version": version(inspection)})
+    assert blank.status_code == 422
+    reopened = lead.post(
+        url("reopen", inspection), {"reason": "A new concern", "version": version(inspection)}
+    )
+    assert reopened.status_code == 302
+    row = Moderation.objects.get(inspection=inspection)
+    assert row.stage == "proposed" and row.freeze is None and row.signed_off_by is None
+    last = moderation_events(inspection)[-1]
+    assert last.actor == people["lead"]
+    assert last.summary == "Evaluations reopened (they were signed off): A new concern"
+    response = lead.post(
+        url("indicator", inspection, indicator="9"),
+        {"value": 2, "rationale": "Changed my mind", "version": proposal.version},
+    )
+    assert response.status_code == 302
+
+
+def test_a_later_change_shows_as_a_difference_against_the_signed_off_state(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    cite_everything(inspection, people["inspector"])
+    agree(client_for("lead"), inspection)
+    sign_off(client_for("assurer"), inspection)
+    # Concerns are never locked: a child at risk cannot wait for a reopening.
+    client_for("inspector").post(
+        url("concern_raise", inspection), {"summary": "Night staffing gap", "description": ""}
+    )
+    concern = inspection.significant_concerns.get(summary="Night staffing gap")
+    client_for("lead").post(
+        url("concern_action", inspection, concern_id=concern.pk, action="serious-failing"),
+        {"serious": "yes", "reason": "Systemic", "version": concern.version},
+    )
+    page = client_for("assurer").get(url("workspace", inspection)).content.decode()
+    assert "Changed since sign-off (1):" in page
+    assert f"Significant concern {concern.ident} was logged as a serious failing" in page
+    assert "Recomputing no longer gives the signed-off result." in page
+    frozen = Freeze.from_json(Moderation.objects.get(inspection=inspection).freeze)
+    exported = parse_bundle(bundle_export(actor="test", inspection=inspection))
+    assert not recompute_matches(frozen, exported)
+
+
+def test_only_a_quality_assurer_can_sign_off_even_if_the_view_were_reached(
+    people: dict[str, Any], inspection: Inspection
+) -> None:
+    services.evaluations_agree(
+        actor=people["lead"],
+        inspection=inspection,
+        held_on=date(2019, 5, 2),
+        present=["lead"],
+        expected_version=1,
+    )
+    with pytest.raises(services.Refused) as caught:
+        services.evaluations_sign_off(
+            actor=people["inspector"],
+            inspection=inspection,
+            flags_accepted_because="ok",
+            expected_version=2,
+        )
+    assert "Only a quality assurer may sign off the evaluations" in caught.value.reasons
+
+
+def test_a_stale_moderation_form_is_refused(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    cite_everything(inspection, people["inspector"])
+    agree(client_for("lead"), inspection)
+    response = client_for("assurer").post(
+        url("sign_off", inspection), {"flags_accepted_because": "", "version": 1}
+    )
+    assert response.status_code == 409
+    assert "Someone else changed this" in response.content.decode()
+
+
+def test_a_membership_change_does_not_let_a_proposer_sign_off(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    cite_everything(inspection, people["inspector"])
+    agree(client_for("lead"), inspection)
+    Membership.objects.filter(inspection=inspection, user=people["inspector"]).update(
+        role=Role.QUALITY_ASSURER
+    )
+    response = sign_off(client_for("inspector"), inspection)
+    assert response.status_code == 422
+    assert (
+        "You proposed the evaluation of QI 1.1, QI 2.1, QI 2.2, QI 9" in response.content.decode()
+    )

@@ -644,3 +644,18 @@ def test_column_letters_match_spreadsheets():
         "ZZ",
         "AAA",
     ]
+
+
+def test_it_counts_xlsx_rows_for_progress_when_the_sheet_has_no_dimension(tmp_path):
+    wb = openpyxl.Workbook(write_only=True)  # writes no <dimension>, as some tools do
+    ws = wb.create_sheet("Form1")
+    ws.append(FORMS_HEADER)
+    for n in range(1, 1201):
+        ws.append([n, "", "", "", "", "Residential care", "Yes", "Yes", "Yes", ""])
+    path = tmp_path / "no-dimension.xlsx"
+    wb.save(path)
+    seen: list[tuple[int, int | None]] = []
+
+    import_survey(path, survey=CHILDREN, on_progress=lambda d, t: seen.append((d, t)))
+
+    assert seen == [(1000, 1200), (1200, 1200)]

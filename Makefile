@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-core lint bench clean
+.PHONY: install assets run test test-core lint bench clean
 
 install: $(STAMP)
 
@@ -15,19 +15,32 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-run: install
-	$(BIN)/scrutiny demo -o demo-bundle.json
-	$(BIN)/scrutiny evaluate demo-bundle.json
+# Front-end packages from npm (package-lock.json), copied into a git-ignored static dir.
+assets:
+	bash scripts/assets.sh
 
-test: install lint
+# Migrate the SQLite database, load the demo inspection and accounts, serve on loopback.
+run: install assets
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite on SQLite; in CI (or with TEST_POSTGRES=1) again on PostgreSQL 15.
+test: install assets lint
+	bash scripts/ensure-chromium.sh
 	$(BIN)/pytest
+	@if [ "$${CI:-}" = "true" ] || [ "$${TEST_POSTGRES:-}" = "1" ]; then \
+		echo "== the same suite again on PostgreSQL"; \
+		bash scripts/with-postgres.sh $(BIN)/pytest; \
+	fi
 
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
+# Each bench/bench_*.py prints its own figures; none of them asserts a time.
 bench: install
-	$(BIN)/python bench/bench_evaluate.py
+	set -e; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
 	rm -rf $(VENV) demo-bundle.json

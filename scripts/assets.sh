@@ -3,6 +3,10 @@
 # static vendor dir. Nothing is fetched when the app runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v npm >/dev/null; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
+fi
 if [ ! -d node_modules/@scottish-government/design-system ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -25,8 +25,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("SCRUTINY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -116,15 +122,16 @@ def inspection(transactional_db: None) -> Inspection:
 def team(inspection: Inspection) -> dict[str, User]:
     """A real lead (two-factor) and demo accounts for the other roles."""
     people = {
-        "lead": User.objects.create_user(username="lead", password=PASSWORD,
-                                         first_name="Lesley", last_name="Lead"),
-        "inspector": User.objects.create_user(username="inspector", password=PASSWORD,
-                                              is_demo=True),
-        "admin": User.objects.create_user(username="admin", password=PASSWORD,
-                                          is_administrator=True, is_demo=True),
+        "lead": User.objects.create_user(
+            username="lead", password=PASSWORD, first_name="Lesley", last_name="Lead"
+        ),
+        "inspector": User.objects.create_user(
+            username="inspector", password=PASSWORD, is_demo=True
+        ),
+        "admin": User.objects.create_user(
+            username="admin", password=PASSWORD, is_administrator=True, is_demo=True
+        ),
     }
-    Membership.objects.create(inspection=inspection, user=people["lead"],
-                              role=Role.LEAD_INSPECTOR)
-    Membership.objects.create(inspection=inspection, user=people["inspector"],
-                              role=Role.INSPECTOR)
+    Membership.objects.create(inspection=inspection, user=people["lead"], role=Role.LEAD_INSPECTOR)
+    Membership.objects.create(inspection=inspection, user=people["inspector"], role=Role.INSPECTOR)
     return people

@@ -9,7 +9,6 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from scrutiny.core.bundle import dump_bundle
 from scrutiny.core.demo import make_demo
 from scrutiny.web.inspections.models import Inspection
 
@@ -36,17 +35,26 @@ def test_the_lead_signs_in_with_two_factors_and_walks_the_inspection(
     lead.page.get_by_role("link", name=inspection.reference).click()
     expect(lead.page.get_by_role("heading", name=inspection.partnership)).to_be_visible()
     expect(lead.page.get_by_text("Records read")).to_be_visible()
-    expect(lead.page.get_by_role("table", name="Quality indicator evaluations and limiters")
-           ).to_be_visible()
+    expect(
+        lead.page.get_by_role("table", name="Quality indicator evaluations and limiters")
+    ).to_be_visible()
     lead.check()
 
     base = f"/inspections/{inspection.pk}"
     reading = inspection.record_readings.first()
     note = inspection.evidence.first()
-    for path in (f"{base}/records/", f"{base}/records/{reading.pk}/", f"{base}/surveys/",
-                 f"{base}/surveys/children_and_young_people/", f"{base}/evidence/",
-                 f"{base}/evidence/{note.pk}/", f"{base}/evidence/{note.pk}/edit/",
-                 f"{base}/team/", f"{base}/edit/", f"{base}/audit/"):
+    for path in (
+        f"{base}/records/",
+        f"{base}/records/{reading.pk}/",
+        f"{base}/surveys/",
+        f"{base}/surveys/children_and_young_people/",
+        f"{base}/evidence/",
+        f"{base}/evidence/{note.pk}/",
+        f"{base}/evidence/{note.pk}/edit/",
+        f"{base}/team/",
+        f"{base}/edit/",
+        f"{base}/audit/",
+    ):
         response = lead.page.goto(path)
         assert response is not None and response.status == 200, path
         lead.check()
@@ -83,8 +91,9 @@ def test_a_wrong_password_shows_an_accessible_error(visitor: Any, team: dict[str
     someone.check()
 
 
-def test_the_second_of_two_browsers_is_refused(visitor: Any, team: dict[str, Any],
-                                               inspection: Inspection) -> None:
+def test_the_second_of_two_browsers_is_refused(
+    visitor: Any, team: dict[str, Any], inspection: Inspection
+) -> None:
     TOTPDevice.objects.create(user=team["lead"], name="phone", confirmed=True)
     team["lead"].is_demo = True  # this test is about editing, not signing in
     team["lead"].save()
@@ -102,18 +111,21 @@ def test_the_second_of_two_browsers_is_refused(visitor: Any, team: dict[str, Any
     second.page.get_by_label("Community planning partnership").fill("Overwritten Council")
     second.page.get_by_role("button", name="Save").click()
     expect(second.page.get_by_role("alert")).to_contain_text(
-        "Someone else changed this since you opened it")
+        "Someone else changed this since you opened it"
+    )
     # The refused entry is kept on the page for the person to reapply.
     expect(second.page.get_by_label("Community planning partnership")).to_have_value(
-        "Overwritten Council")
+        "Overwritten Council"
+    )
     second.check()
     inspection.refresh_from_db()
     assert inspection.phase == "fieldwork"
     assert inspection.partnership != "Overwritten Council"
 
 
-def test_the_evidence_filter_updates_in_place(visitor: Any, team: dict[str, Any],
-                                              inspection: Inspection) -> None:
+def test_the_evidence_filter_updates_in_place(
+    visitor: Any, team: dict[str, Any], inspection: Inspection
+) -> None:
     inspector = visitor()
     inspector.sign_in("inspector")
     page = inspector.goto(f"/inspections/{inspection.pk}/evidence/")
@@ -126,8 +138,9 @@ def test_the_evidence_filter_updates_in_place(visitor: Any, team: dict[str, Any]
     inspector.check()
 
 
-def test_the_skip_link_is_the_first_stop_for_the_keyboard(visitor: Any,
-                                                           team: dict[str, Any]) -> None:
+def test_the_skip_link_is_the_first_stop_for_the_keyboard(
+    visitor: Any, team: dict[str, Any]
+) -> None:
     someone = visitor()
     someone.sign_in("inspector")
     page = someone.page
@@ -136,5 +149,3 @@ def test_the_skip_link_is_the_first_stop_for_the_keyboard(visitor: Any,
     assert focused == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
-
-

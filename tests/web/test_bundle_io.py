@@ -164,3 +164,18 @@ def test_the_cli_entry_points_import_and_export(tmp_path: Any, capsys: Any) -> N
     assert export_main("JI-NOPE", str(target)) == 2
     assert "no inspection with reference 'JI-NOPE'" in capsys.readouterr().err
     assert import_main(str(tmp_path / "missing.json")) == 2
+
+
+def test_it_keeps_the_optional_report_section_and_omits_it_when_absent() -> None:
+    data = orjson.loads(demo_bytes(reference="JI-REP"))
+    assert "report" in data
+    exported = orjson.loads(
+        bundle_export(actor="test", inspection=bundle_import(actor="test", data=orjson.dumps(data)))
+    )
+    assert exported["report"] == parse_bundle(data).report.model_dump(mode="json")
+    del data["report"]
+    data["inspection"]["reference"] = "JI-NOREP"
+    bare = bundle_export(
+        actor="test", inspection=bundle_import(actor="test", data=orjson.dumps(data))
+    )
+    assert "report" not in orjson.loads(bare)

@@ -50,7 +50,11 @@ def test_env_helpers_fail_loudly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     root = Path(__file__).resolve().parents[2]
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SCRUTINY_")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SCRUTINY_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
         [sys.executable, str(root / "manage.py"), *args],
         env={**clean, **env},

@@ -60,6 +60,7 @@ def _create_rows(bundle: Bundle) -> Inspection:
         programme=bundle.programme,
         start=bundle.inspection.start,
         children_not_safe_concerning=bundle.team_judgements.get(CHILDREN_NOT_SAFE),
+        report_section=None if bundle.report is None else bundle.report.model_dump(mode="json"),
     )
     readings = RecordReading.objects.bulk_create(
         RecordReading(
@@ -180,6 +181,7 @@ def inspection_bundle_data(*, inspection: Inspection) -> dict[str, Any]:
     judgements = {}
     if inspection.children_not_safe_concerning is not None:
         judgements[CHILDREN_NOT_SAFE] = inspection.children_not_safe_concerning
+    report = {} if inspection.report_section is None else {"report": inspection.report_section}
     return {
         "format": FORMAT,
         "programme": inspection.programme,
@@ -248,6 +250,7 @@ def inspection_bundle_data(*, inspection: Inspection) -> dict[str, Any]:
             .values_list("indicator", "value")
         ),
         "team_judgements": judgements,
+        **report,
     }
 
 

@@ -191,7 +191,7 @@ def build_report(
         status=section.status if section else "draft",
         drafted_from_evidence=section is None,
         introduction=_introduction(programme, info.partnership),
-        questions_asked=tuple(f"{q.number}. {q.text}" for q in programme.questions),
+        questions_asked=tuple(q.text for q in programme.questions),
         conduct=_conduct(bundle, programme, len(agreed)),
         records_read=suppress(len(agreed)),
         survey_returns=_survey_returns(bundle, programme),

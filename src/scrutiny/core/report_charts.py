@@ -155,19 +155,14 @@ def chart_svg(chart: Chart) -> str:
     svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
     svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
-    # Screen readers get the title and alt text once; the drawn text is hidden from them.
+    # The accessible name is the title and the alt text together: WeasyPrint makes the
+    # SVG's <title> the PDF figure's /Alt, so the description must be inside it.
     svg = svg.replace(
-        "<svg ",
-        f'<svg role="img" aria-labelledby="{prefix}-title {prefix}-desc" focusable="false" ',
-        1,
+        "<svg ", f'<svg role="img" aria-labelledby="{prefix}-title" focusable="false" ', 1
     )
     head = svg.index(">") + 1
-    svg = (
-        svg[:head]
-        + f'<title id="{prefix}-title">{_escape(chart.title)}</title>'
-        + f'<desc id="{prefix}-desc">{_escape(chart.description)}</desc>'
-        + svg[head:]
-    )
+    name = f"{chart.title}. {chart.description}"
+    svg = svg[:head] + f'<title id="{prefix}-title">{_escape(name)}</title>' + svg[head:]
     return svg
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from html import escape
 
 from scrutiny.core.report import Report, Version
-from scrutiny.core.report_charts import chart_svg
 from scrutiny.core.report_figures import DataTable
 from scrutiny.core.report_layout import (
     Block,
@@ -44,6 +43,9 @@ h1, h2, h3 { break-after: avoid; }
 p { max-width: 42rem; }
 li { margin: .3rem 0; }
 .ds_leader { font-size: 1.2rem; string-set: running content(); }
+.scrutiny-report--young-people { font-size: 1.15rem; }
+.scrutiny-report--young-people .ds_leader { string-set: none; }
+.scrutiny-report--young-people h1 { string-set: running "A summary for children and young people"; }
 .ds_inset-text { border-left: 5px solid #0065bd; padding: .25rem 0 .25rem 1rem; margin: 1rem 0; }
 .scrutiny-citation { color: #4d4d4d; font-size: .85em; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; font-size: .9em; }
@@ -69,6 +71,8 @@ a:focus { outline: 3px solid #fdd522; background: #fdd522; color: #1a1a1a; }
   /* Keeping a whole figure (heading, chart, table) together costs WeasyPrint seconds;
      the chart alone is cheap, and the heading is kept with it by break-after. */
   figure { break-inside: avoid; }
+  /* A short table moves whole to the next page rather than leave its caption behind. */
+  .scrutiny-report__table--short { break-inside: avoid; }
 }
 """
 
@@ -150,6 +154,8 @@ def _block(block: Block) -> str:
     if isinstance(block, Table):
         return _table(block.table)
     if isinstance(block, Figure):
+        from scrutiny.core.report_charts import chart_svg  # matplotlib: only when charted
+
         chart = block.chart
         return (
             f'<figure class="scrutiny-report__chart" aria-labelledby="{chart.id}">'
@@ -168,6 +174,7 @@ def _block(block: Block) -> str:
 
 
 def _table(table: DataTable) -> str:
+    short = " scrutiny-report__table--short" if len(table.rows) <= 8 else ""
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in table.headers)
     rows = "".join(
         f'<tr><th scope="row">{escape(row[0])}</th>'
@@ -176,6 +183,6 @@ def _table(table: DataTable) -> str:
         for row in table.rows
     )
     return (
-        f'<table class="ds_table"><caption>{escape(table.caption)}</caption>'
+        f'<table class="ds_table{short}"><caption>{escape(table.caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     )

@@ -71,7 +71,7 @@ def refs_text(refs: tuple[str, ...]) -> str:
 
 def version_label(version: Version) -> str:
     return {
-        "public": "Published report",
+        "public": "Public version",
         "internal": "Internal version with evidence references: not for publication",
         "young-people": "Summary for children and young people",
     }[version]
@@ -120,7 +120,7 @@ def _full_body(report: Report, *, internal: bool, original: Report) -> list[Bloc
         Heading(2, "Introduction", "introduction"),
         *(Para(p) for p in report.introduction),
         Heading(3, "The five inspection questions", "questions"),
-        Items(tuple(Item(q) for q in report.questions_asked), ordered=False),
+        Items(tuple(Item(q) for q in report.questions_asked), ordered=True),
         Heading(3, "How we conducted the inspection", "conduct"),
         *(Para(p) for p in report.conduct),
         Heading(2, "The area in context", "context"),
@@ -183,7 +183,13 @@ def _evaluations(report: Report) -> list[Block]:
         Heading(3, "Limiters that applied", "limiters"),
         Items(limiters) if limiters else Para("No limiter applied to any evaluation."),
         Heading(3, "The six-point scale", "scale"),
-        Table(DataTable("The six-point scale", ("Evaluation", "What it means"), report.scale)),
+        Table(
+            DataTable(
+                "The six-point scale used for every evaluation, best first",
+                ("Evaluation", "What it means"),
+                report.scale,
+            )
+        ),
     ]
 
 

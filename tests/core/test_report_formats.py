@@ -238,7 +238,7 @@ def test_an_organisation_template_gives_the_cover_styles_and_header(report, tmp_
     out = docx.Document(io.BytesIO(render_report(report, "docx", template=path)))
     texts = [p.text for p in out.paragraphs]
     assert texts[:2] == [report.title, "Prepared for Anytown and Westshire (Draft)"]
-    assert out.sections[0].header.paragraphs[0].text == ("Care Agency · JI-0001 · Published report")
+    assert out.sections[0].header.paragraphs[0].text == ("Care Agency · JI-0001 · Public version")
     assert out.styles["Heading 1"].font.color.rgb == docx.shared.RGBColor(0x70, 0x1A, 0x5C)
     assert texts.count(report.title) == 2  # the cover, then the report's own title
 

@@ -21,6 +21,7 @@ assets:
 
 # Migrate the SQLite database, load the demo inspection and accounts, serve on loopback.
 run: install assets
+	bash scripts/install-report-deps.sh
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -28,6 +29,7 @@ run: install assets
 # The whole suite on SQLite; in CI (or with TEST_POSTGRES=1) again on PostgreSQL 15.
 test: install assets lint
 	bash scripts/ensure-chromium.sh
+	bash scripts/install-report-deps.sh
 	$(BIN)/pytest
 	@if [ "$${CI:-}" = "true" ] || [ "$${TEST_POSTGRES:-}" = "1" ]; then \
 		echo "== the same suite again on PostgreSQL"; \
@@ -40,6 +42,7 @@ lint: install
 
 # Each bench/bench_*.py prints its own figures; none of them asserts a time.
 bench: install
+	bash scripts/install-report-deps.sh
 	set -e; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:

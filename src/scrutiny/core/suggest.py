@@ -105,10 +105,10 @@ def _rank(
     weight = sum(max(sim, 0.0) for sim, _ in nearest) or 1.0
     votes: dict[tuple[Kind, str], float] = {}
     for sim, note in nearest:
-        tags = [("question", str(q)) for q in note.questions]
+        tags: list[tuple[Kind, str]] = [("question", str(q)) for q in note.questions]
         tags += [("indicator", i) for i in note.indicators]
         for tag in tags:
-            votes[tag] = votes.get(tag, 0.0) + max(sim, 0.0) / weight  # type: ignore[index]
+            votes[tag] = votes.get(tag, 0.0) + max(sim, 0.0) / weight
 
     ranked: dict[Kind, list[Suggestion]] = {"question": [], "indicator": []}
     for kind in ranked:

@@ -113,7 +113,8 @@ def by_answer(
     groups.append((None, none_label))
 
     def key(response: Mapping[str, Any]) -> str | None:
-        return response.get("answers", {}).get(item_id)
+        answer = response.get("answers", {}).get(item_id)
+        return answer if isinstance(answer, str) else None
 
     return Grouping(item_id, title, key, groups)
 
@@ -258,7 +259,8 @@ def _suppress(first: list[int], tables: list[list[list[int]]], t: int) -> set[_C
                 if not partners or through is None:
                     through = None
                     break
-                through.update(min(partners, key=cost))
+                partner: dict[_Cell, int] = min(partners, key=cost)
+                through.update(partner)
             if through is not None:
                 moves.append(through)
         possible = [m for m in moves if feasible(m)]
@@ -266,7 +268,8 @@ def _suppress(first: list[int], tables: list[list[list[int]]], t: int) -> set[_C
             # Tiny, lopsided tables. Even hiding every cell would not do while "fewer
             # than t" and "not shown" tell small from large, so nothing is said at all.
             return None
-        hidden.update(min(possible, key=cost))
+        chosen: dict[_Cell, int] = min(possible, key=cost)
+        hidden.update(chosen)
     return hidden
 
 

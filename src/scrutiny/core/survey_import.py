@@ -1015,7 +1015,7 @@ def _read_responses(
                         )
                     )
                 else:
-                    care_group = group  # type: ignore[assignment]
+                    care_group = group
         answers: dict[str, str] = {}
         for pos, column, letter, item in columns:
             raw = cells[pos].strip() if pos < len(cells) else ""

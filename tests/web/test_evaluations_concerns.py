@@ -26,7 +26,7 @@ def last_event(inspection: Inspection, object_type: str) -> AuditEvent:
     return AuditEvent.objects.filter(inspection=inspection, object_type=object_type).latest("id")
 
 
-def test_a_concern_is_raised_escalated_marked_and_resolved_with_each_step_audited(
+def test_it_raises_escalates_marks_and_resolves_a_concern_auditing_each_step(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     response = client_for("inspector").post(
@@ -76,7 +76,9 @@ def test_a_concern_is_raised_escalated_marked_and_resolved_with_each_step_audite
     assert "1 significant concern (SC-2) is recorded as a serious failing" in page
 
 
-def test_marking_a_serious_failing_needs_a_reason(client_for: Any, inspection: Inspection) -> None:
+def test_it_needs_a_reason_to_mark_a_serious_failing(
+    client_for: Any, inspection: Inspection
+) -> None:
     concern = inspection.significant_concerns.first()
     response = client_for("lead").post(
         url("concern_action", inspection, concern_id=concern.pk, action="serious-failing"),
@@ -87,7 +89,7 @@ def test_marking_a_serious_failing_needs_a_reason(client_for: Any, inspection: I
     assert not concern.serious_failing
 
 
-def test_a_stale_concern_edit_is_refused_and_nothing_is_overwritten(
+def test_it_refuses_a_stale_concern_edit_and_overwrites_nothing(
     client_for: Any, inspection: Inspection
 ) -> None:
     concern = inspection.significant_concerns.first()
@@ -100,7 +102,7 @@ def test_a_stale_concern_edit_is_refused_and_nothing_is_overwritten(
     assert concern.resolution == "First"
 
 
-def test_another_inspections_concern_is_404(
+def test_it_gives_404_for_another_inspections_concern(
     client_for: Any, inspection: Inspection, other_inspection: Inspection
 ) -> None:
     theirs = other_inspection.significant_concerns.first()
@@ -108,7 +110,7 @@ def test_another_inspections_concern_is_404(
     assert response.status_code == 404
 
 
-def test_the_lead_records_a_group_evaluation_citing_evidence(
+def test_it_records_a_group_evaluation_citing_evidence(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     note = inspection.evidence.first()
@@ -127,7 +129,9 @@ def test_the_lead_records_a_group_evaluation_citing_evidence(
     assert event.after["evidence"] == [note.ident]
 
 
-def test_a_group_evaluation_needs_a_rationale(client_for: Any, inspection: Inspection) -> None:
+def test_it_needs_a_rationale_for_a_group_evaluation(
+    client_for: Any, inspection: Inspection
+) -> None:
     row = GroupEvaluation.objects.get(inspection=inspection, care_group="foster_care")
     response = client_for("lead").post(
         url("group", inspection, care_group="foster_care"),
@@ -137,7 +141,7 @@ def test_a_group_evaluation_needs_a_rationale(client_for: Any, inspection: Inspe
     assert "Give the rationale for this evaluation." in response.content.decode()
 
 
-def test_the_feel_safe_judgement_is_recorded_with_its_reason(
+def test_it_records_the_feel_safe_judgement_with_its_reason(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     response = client_for("lead").post(
@@ -158,7 +162,7 @@ def test_the_feel_safe_judgement_is_recorded_with_its_reason(
     assert "The team judged the number of children and young people" in page
 
 
-def test_a_judgement_without_a_reason_is_refused(client_for: Any, inspection: Inspection) -> None:
+def test_it_refuses_a_judgement_without_a_reason(client_for: Any, inspection: Inspection) -> None:
     response = client_for("lead").post(
         url("judgement", inspection),
         {"decision": "yes", "reason": "", "version": inspection.version},
@@ -168,7 +172,7 @@ def test_a_judgement_without_a_reason_is_refused(client_for: Any, inspection: In
     assert inspection.children_not_safe_concerning is False
 
 
-def test_what_the_bundle_holds_round_trips_after_web_changes(
+def test_it_round_trips_what_the_bundle_holds_after_web_changes(
     client_for: Any, inspection: Inspection
 ) -> None:
     lead = client_for("lead")

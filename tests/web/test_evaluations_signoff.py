@@ -99,7 +99,7 @@ def test_it_agrees_signs_off_and_freezes_with_every_step_audited(
     )
 
 
-def test_sign_off_by_the_proposer_is_refused(
+def test_it_refuses_sign_off_by_the_proposer(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     # The assurer proposed 2.1 while an inspector, then became the quality assurer.
@@ -122,7 +122,7 @@ def test_sign_off_by_the_proposer_is_refused(
     assert len(moderation_events(inspection)) == 1
 
 
-def test_sign_off_with_pending_reasons_is_refused(
+def test_it_refuses_sign_off_with_pending_reasons(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     cite_everything(inspection, people["inspector"])
@@ -145,7 +145,7 @@ def test_sign_off_with_pending_reasons_is_refused(
     assert Moderation.objects.get(inspection=inspection).stage == "agreed"
 
 
-def test_flagged_evidence_needs_the_assurers_reason(
+def test_it_needs_the_assurers_reason_to_accept_flagged_evidence(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     agree(client_for("lead"), inspection)  # imported proposals cite nothing
@@ -161,7 +161,7 @@ def test_flagged_evidence_needs_the_assurers_reason(
     assert row.flags_accepted_because == "Citations are in the meeting notes"
 
 
-def test_signed_off_evaluations_are_locked_until_reopened_with_a_reason(
+def test_it_locks_signed_off_evaluations_until_reopened_with_a_reason(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     cite_everything(inspection, people["inspector"])
@@ -196,7 +196,7 @@ def test_signed_off_evaluations_are_locked_until_reopened_with_a_reason(
     assert response.status_code == 302
 
 
-def test_a_later_change_shows_as_a_difference_against_the_signed_off_state(
+def test_it_shows_a_later_change_as_a_difference_against_the_signed_off_state(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     cite_everything(inspection, people["inspector"])
@@ -220,7 +220,7 @@ def test_a_later_change_shows_as_a_difference_against_the_signed_off_state(
     assert not recompute_matches(frozen, exported)
 
 
-def test_only_a_quality_assurer_can_sign_off_even_if_the_view_were_reached(
+def test_it_lets_only_a_quality_assurer_sign_off_even_past_the_view(
     people: dict[str, Any], inspection: Inspection
 ) -> None:
     services.evaluations_agree(
@@ -240,7 +240,7 @@ def test_only_a_quality_assurer_can_sign_off_even_if_the_view_were_reached(
     assert "Only a quality assurer may sign off the evaluations" in caught.value.reasons
 
 
-def test_a_stale_moderation_form_is_refused(
+def test_it_refuses_a_stale_moderation_form(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     cite_everything(inspection, people["inspector"])
@@ -252,7 +252,7 @@ def test_a_stale_moderation_form_is_refused(
     assert "Someone else changed this" in response.content.decode()
 
 
-def test_a_membership_change_does_not_let_a_proposer_sign_off(
+def test_it_does_not_let_a_proposer_sign_off_after_a_role_change(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     cite_everything(inspection, people["inspector"])

@@ -139,7 +139,7 @@ def test_it_agrees_while_an_evaluation_is_pending(
     assert "<strong>Pending</strong>: in the sample, not evaluated" in page
 
 
-def test_the_indicator_page_shows_evidence_by_kind_and_source_and_the_scale(
+def test_it_shows_evidence_by_kind_and_source_and_the_scale_on_the_indicator_page(
     client_for: Any, inspection: Inspection
 ) -> None:
     response = client_for("lead").get(
@@ -159,7 +159,7 @@ def test_the_indicator_page_shows_evidence_by_kind_and_source_and_the_scale(
     assert "Immediate response to child protection concerns rated weak or unsatisfactory:" in page
 
 
-def test_viewing_an_indicators_evidence_is_logged(
+def test_it_logs_viewing_an_indicators_evidence(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     from scrutiny.web.audit.models import AuditEvent
@@ -172,7 +172,9 @@ def test_viewing_an_indicators_evidence_is_logged(
     assert event.summary == "Viewed the evidence for QI 9 in the evaluation workspace"
 
 
-def test_an_unknown_indicator_or_group_is_404(client_for: Any, inspection: Inspection) -> None:
+def test_it_gives_404_for_an_unknown_indicator_or_group(
+    client_for: Any, inspection: Inspection
+) -> None:
     lead = client_for("lead")
     base = {"inspection_id": inspection.pk}
     assert (

@@ -24,6 +24,7 @@ from scrutiny.core.survey_import import (
     import_survey,
     match_option,
     open_table,
+    preview,
     propose_mapping,
     propose_value_mapping,
 )
@@ -659,3 +660,13 @@ def test_it_counts_xlsx_rows_for_progress_when_the_sheet_has_no_dimension(tmp_pa
     import_survey(path, survey=CHILDREN, on_progress=lambda d, t: seen.append((d, t)))
 
     assert seen == [(1000, 1200), (1200, 1200)]
+
+
+def test_it_previews_the_header_and_first_rows(tmp_path):
+    path = write_xlsx(tmp_path / "kobo.xlsx", kobo_rows())
+
+    header, rows = preview(path, rows=2)
+
+    assert header == KOBO_HEADER
+    assert [number for number, _ in rows] == [2, 3]
+    assert rows[0][1][3] == "yes" and rows[0][1][7] == "101"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import os
 import re
 import unicodedata
@@ -490,6 +491,14 @@ def _open_xlsx(path: Path, limits: Limits) -> Iterator[Table]:
         wb.close()
 
 
+def preview(
+    path: str | os.PathLike[str], *, rows: int = 10, limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the first few ``(row number, cells)``, for the mapping step."""
+    with open_table(path, limits=limits) as table:
+        return table.header, list(itertools.islice(table.rows, rows))
+
+
 # --- recognising layouts and proposing a column mapping -------------------------
 
 
@@ -898,8 +907,8 @@ def import_survey(
     Without ``mapping`` the proposed one is used, but only if the layout was
     recognised with full confidence; otherwise the caller must confirm a mapping.
     """
-    file_hash = content_hash(path)
-    with open_table(path, limits=limits) as table:
+    with open_table(path, limits=limits) as table:  # refuses before anything is read
+        file_hash = content_hash(path)
         proposal = propose_mapping(table.header, survey)
         if mapping is None:
             if proposal.confidence < 1.0:

@@ -8,12 +8,14 @@ from itertools import count
 from typing import Any
 
 import pytest
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from scrutiny.web.accounts.models import User
 from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.records.models import Assignment, SampledRecord
 from scrutiny.web.rules import DenyWithoutRuleMiddleware
 
 from .conftest import PERSONAS
@@ -41,7 +43,19 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     "inspections:team_remove": ("POST", {"admin", "lead"}, 302),
     "inspections:export": ("GET", {"lead", "assurer"}, 200),
     "records:list": ("GET", CASE_READERS, 200),
-    "records:detail": ("GET", CASE_READERS, 200),
+    # A reader sees only the readings of records assigned to them (test_records_access).
+    "records:detail": ("GET", {"lead", "assurer"}, 200),
+    "records:sample": ("GET", CASE_READERS, 200),
+    "records:sample_import": ("GET", {"lead", "assurer"}, 200),
+    "records:assign": ("GET", {"lead", "assurer"}, 200),
+    "records:second_readings": ("GET", {"lead", "assurer"}, 200),
+    # Only the reader it is assigned to opens a reading form.
+    "records:reading": ("GET", {"inspector"}, 200),
+    "records:compare": ("GET", {"lead", "assurer"}, 200),
+    "records:agreement": ("GET", {"lead", "assurer"}, 200),
+    "records:agreement_item": ("GET", {"lead", "assurer"}, 200),
+    "records:results": ("GET", CASE_READERS, 200),
+    "records:results_export": ("GET", CASE_READERS, 200),
     "surveys:list": ("GET", CASE_READERS, 200),
     "surveys:responses": ("GET", CASE_READERS, 200),
     "evidence:list": ("GET", {*CASE_READERS, "volunteer"}, 200),
@@ -98,6 +112,16 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
         kwargs["concern_id"] = inspection.significant_concerns.first().pk
     if "action" in params:
         kwargs["action"] = "escalate"
+    if "assignment_id" in params:
+        kwargs["assignment_id"] = _inspectors_assignment(inspection)
+    if "record" in params:  # a record read twice
+        kwargs["record"] = (
+            inspection.record_readings.values("record").annotate(n=Count("id")).filter(n=2)
+        )[0]["record"]
+    if "item" in params:
+        kwargs["item"] = "immediate_response"
+    if "fmt" in params:
+        kwargs["fmt"] = "csv"
     if "survey_id" in params:
         kwargs["survey_id"] = "children_and_young_people"
     if "membership_id" in params:
@@ -107,6 +131,20 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
             inspection=inspection, user=spare, role=Role.INSPECTOR
         ).pk
     return kwargs
+
+
+def _inspectors_assignment(inspection: Inspection) -> int:
+    """A record of inspection A assigned to the inspector persona to read."""
+    record, _ = SampledRecord.objects.get_or_create(
+        inspection=inspection, record="S-MATRIX", defaults={"position": 1}
+    )
+    assignment, _ = Assignment.objects.get_or_create(
+        inspection=inspection,
+        sampled_record=record,
+        kind="first",
+        defaults={"reader": User.objects.get(username="inspector")},
+    )
+    return assignment.pk
 
 
 def _params(name: str) -> set[str]:

@@ -85,6 +85,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PARTNERSHIP_CONTACT: frozenset({VIEW}),
 }
 
+# The record-reading tool (scrutiny.web.records), one block so its rules read together:
+# readers read the records assigned to them; the lead inspector and quality assurer
+# import the sample, assign readers, choose second readings and follow agreement.
+READ_RECORDS = "records.read"
+MANAGE_READINGS = "records.manage"
+ROLE_PERMISSIONS[Role.LEAD_INSPECTOR] |= {READ_RECORDS, MANAGE_READINGS}
+ROLE_PERMISSIONS[Role.INSPECTOR] |= {READ_RECORDS}
+ROLE_PERMISSIONS[Role.QUALITY_ASSURER] |= {READ_RECORDS, MANAGE_READINGS}
+
 ADMINISTRATOR_PERMISSIONS = frozenset({VIEW, EDIT, MANAGE_TEAM})
 
 

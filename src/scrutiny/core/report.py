@@ -341,7 +341,7 @@ def _introduction(programme: Programme, partnership: str) -> tuple[str, ...]:
 
 
 def _conduct(bundle: Bundle, programme: Programme, records: int) -> tuple[str, ...]:
-    returns = Counter(r.survey for r in bundle.survey_responses)
+    returns: Counter[str] = Counter(r.survey for r in bundle.survey_responses)
     sources = Counter(e.source for e in bundle.evidence)
     surveys = "; ".join(
         f"{s.title.lower()}: {suppress(returns.get(s.id, 0))} returns" for s in programme.surveys
@@ -360,7 +360,7 @@ def _conduct(bundle: Bundle, programme: Programme, records: int) -> tuple[str, .
 
 
 def _survey_returns(bundle: Bundle, programme: Programme) -> tuple[tuple[str, str], ...]:
-    returns = Counter(r.survey for r in bundle.survey_responses)
+    returns: Counter[str] = Counter(r.survey for r in bundle.survey_responses)
     return tuple(
         (s.title.removeprefix("Survey of ").lower(), suppress(returns.get(s.id, 0)))
         for s in programme.surveys

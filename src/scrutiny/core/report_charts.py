@@ -12,6 +12,7 @@ import io
 import re
 import textwrap
 from functools import lru_cache
+from typing import Any
 
 import matplotlib
 
@@ -32,7 +33,7 @@ _PALETTES: dict[int, tuple[str, ...]] = {
     6: ("#00437e", "#0065bd", "#7fb2de", "#f2b48c", "#d9622b", "#b3b3b3"),
 }
 _HIDDEN = "#e6e6e6"
-_RC = {
+_RC: Any = {  # matplotlib's stubs want literal keys
     "svg.fonttype": "none",
     "svg.hashsalt": "scrutiny-report",
     "font.family": ["Roboto", "DejaVu Sans"],
@@ -60,11 +61,16 @@ def _draw(chart: Chart) -> Figure:
     # Margins in inches, set by hand: matplotlib's constrained layout would draw every
     # chart twice, and drawing is most of a report's render time.
     widest = max((len(line) for label in labels for line in label.split("\n")), default=0)
-    left, top, bottom = min(3.2, 0.2 + 0.066 * widest), 0.15 + 0.2 * legend_rows, 0.55
-    width, height = 7.0, top + bottom + 0.2 + 0.17 * lines + 0.1 * len(labels)
+    margin_left, margin_top = min(3.2, 0.2 + 0.066 * widest), 0.15 + 0.2 * legend_rows
+    margin_bottom = 0.55
+    width = 7.0
+    height = margin_top + margin_bottom + 0.2 + 0.17 * lines + 0.1 * len(labels)
     fig = Figure(figsize=(width, height))
     fig.subplots_adjust(
-        left=left / width, right=1 - 0.15 / width, top=1 - top / height, bottom=bottom / height
+        left=margin_left / width,
+        right=1 - 0.15 / width,
+        top=1 - margin_top / height,
+        bottom=margin_bottom / height,
     )
     ax = fig.add_subplot()
     y = range(len(labels))

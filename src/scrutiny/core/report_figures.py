@@ -120,8 +120,8 @@ def record_reading_chart(agreed: list[RecordReading], programme: Programme) -> C
         rows.append(row)
         values.append(vals)
     series = _BAND_NAMES
-    best = _extreme(categories, values, max)
-    worst = _extreme(categories, values, min)
+    best = _extreme(categories, values, highest=True)
+    worst = _extreme(categories, values, highest=False)
     summary = (
         f" The highest share rated good or better was for {best}; the lowest for {worst}."
         if best
@@ -154,12 +154,14 @@ def _band(rating: int | None) -> str | None:
 
 
 def _extreme(
-    categories: list[str], values: list[tuple[float | None, ...]], pick: type[max] | type[min]
+    categories: list[str], values: list[tuple[float | None, ...]], *, highest: bool
 ) -> str | None:
+    """The item with the highest (or lowest) shown share in the first band, for alt text."""
     shown = [(v[0], c) for c, v in zip(categories, values, strict=True) if v[0] is not None]
     if not shown:
         return None
-    return pick(shown, key=lambda pair: pair[0])[1].lower()
+    share, category = (max if highest else min)(shown, key=lambda pair: pair[0])
+    return category.lower()
 
 
 def survey_charts(bundle: Bundle, programme: Programme) -> list[Chart]:
@@ -174,11 +176,11 @@ def survey_charts(bundle: Bundle, programme: Programme) -> list[Chart]:
         for n, (options, item_ids) in enumerate(groups.items(), start=1):
             rows, values, categories = [], [], []
             for item_id in item_ids:
-                item = survey.item(item_id)
-                assert item is not None
+                asked = survey.item(item_id)
+                assert asked is not None
                 given = [a for r in responses if (a := r.answers.get(item_id)) is not None]
-                row, vals = _row(item.text, options, given)
-                categories.append(item.text)
+                row, vals = _row(asked.text, options, given)
+                categories.append(asked.text)
                 rows.append(row)
                 values.append(vals)
             series = tuple(o.capitalize() for o in options)

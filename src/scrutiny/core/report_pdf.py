@@ -13,10 +13,9 @@ from scrutiny.core.report_html import render_html
 
 def render_pdf(report: Report, *, version: Version = "public") -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which only PDF output needs.
-    from weasyprint import HTML
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     html = render_html(report, version=version)
     # No base URL: the page is self-contained and must never fetch anything.
-    pdf = HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
-    assert pdf is not None  # write_pdf returns the bytes when given no target
+    pdf: bytes = HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
     return pdf

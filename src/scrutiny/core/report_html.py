@@ -71,6 +71,7 @@ a:focus { outline: 3px solid #fdd522; background: #fdd522; color: #1a1a1a; }
   /* Keeping a whole figure (heading, chart, table) together costs WeasyPrint seconds;
      the chart alone is cheap, and the heading is kept with it by break-after. */
   figure { break-inside: avoid; }
+  caption { break-after: avoid; }
   /* A short table moves whole to the next page rather than leave its caption behind. */
   .scrutiny-report__table--short { break-inside: avoid; }
 }

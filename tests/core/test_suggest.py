@@ -170,3 +170,15 @@ def test_the_best_available_suggester_suggests():
 
     assert len(result.questions) == 3 and len(result.indicators) == 3
     assert "4" in ids(result.questions)
+
+
+def test_the_teams_notes_are_embedded_once_across_suggesters():
+    embedder = WordHashEmbedder(name="word-hash-64 for the note cache test")
+    team = [TaggedNote("Chronologies were late.", questions=[1], indicators=["5.2"])]
+    EmbeddingSuggester(TARGETS, team, embedder=embedder)
+    before = len(embedder.encoded)
+
+    more = [*team, TaggedNote("Supervision was regular.", questions=[5], indicators=["7.2"])]
+    EmbeddingSuggester(TARGETS, more, embedder=embedder)
+
+    assert embedder.encoded[before:] == ["Supervision was regular."]

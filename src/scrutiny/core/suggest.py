@@ -217,6 +217,10 @@ class Embedder(Protocol):
 # Target vectors per (embedder, descriptions): a programme version's descriptions are
 # fixed, so they are embedded once per process, not once per note.
 _TARGET_VECTORS: dict[tuple[str, str], Any] = {}
+# The team's tagged notes, per (embedder, note text): a suggester is built per request
+# and the notes change one at a time, so each is embedded once. Oldest dropped first.
+_NOTE_VECTORS: dict[tuple[str, str], Any] = {}
+NOTE_CACHE_SIZE = 20_000
 
 
 def _fingerprint(texts: Sequence[str]) -> str:
@@ -244,7 +248,19 @@ class EmbeddingSuggester:
         if key not in _TARGET_VECTORS:
             _TARGET_VECTORS[key] = self._encode(texts)
         self._targets = _TARGET_VECTORS[key]
-        self._examples = self._encode([e.text for e in self.examples])
+        self._examples = self._encode_notes([e.text for e in self.examples])
+
+    def _encode_notes(self, texts: Sequence[str]) -> Any:
+        keys = [(self.embedder.name, _fingerprint([t])) for t in texts]
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in _NOTE_VECTORS}
+        if missing:
+            for k, v in zip(missing, self._encode(list(missing.values())), strict=True):
+                _NOTE_VECTORS[k] = v
+            while len(_NOTE_VECTORS) > NOTE_CACHE_SIZE:
+                del _NOTE_VECTORS[next(iter(_NOTE_VECTORS))]
+        if not texts:
+            return self._np.zeros((0, 0))
+        return self._np.stack([_NOTE_VECTORS[k] for k in keys])
 
     def _encode(self, texts: Sequence[str]) -> Any:
         if not texts:

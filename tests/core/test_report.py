@@ -237,3 +237,38 @@ def test_the_internal_version_adds_the_uncited_list_and_the_evidence_cited():
     evidence = [b for b in doc.blocks if isinstance(b, Table)][-1].table
     assert evidence.rows[0][0] == "E-001"
     assert "E-024" in [r[0] for r in evidence.rows]
+
+
+def feel_safe_answers(**counts: int) -> list[dict]:
+    answers = [a.replace("_", " ") for a, n in counts.items() for _ in range(n)]
+    return [
+        {"survey": "children_and_young_people", "respondent": f"S-{n}", "care_group": None,
+         "answers": {"feel_safe": a}}
+        for n, a in enumerate(answers)
+    ]  # fmt: skip
+
+
+def test_a_public_figure_hides_a_count_its_table_hides_to_protect_a_small_one():
+    # "not sure" (2) is small; "no" (6) is the cheapest cell that would give it away.
+    data = bundle(
+        survey_responses=feel_safe_answers(yes=30, mostly=30, no=6, not_sure=2),
+        team_judgements={"children_not_safe_concerning": False},
+    )
+    report = report_of(data)
+    chart = next(c for c in report.charts if c.title.endswith("Do you feel safe where you live?"))
+    assert chart.table.rows[0][1:] == (
+        "68", "30 (44%)", "30 (44%)", "not shown", "fewer than 5",
+    )  # fmt: skip
+    public = " ".join(for_version(report, "public").figures)
+    assert "6 of 68" not in public and "8.8%" not in public
+    assert (
+        "of 68 children and young people who answered, the number that say they do not feel "
+        "safe where they live is not shown, to protect identities"
+    ) in public
+    assert "6 of 68 children and young people who answered (8.8%)" in " ".join(report.figures)
+
+
+def test_a_public_figure_is_shown_whole_when_its_table_shows_it():
+    data = bundle(survey_responses=feel_safe_answers(yes=30, mostly=30, no=6, not_sure=7))
+    report = report_of(data)
+    assert for_version(report, "public").figures == report.figures

@@ -27,13 +27,13 @@ from scrutiny.core.bundle import Bundle, ReportStatement
 from scrutiny.core.evaluation import Evaluation, evaluate
 from scrutiny.core.methodology import Programme
 from scrutiny.core.report_figures import (
-    SUPPRESS_BELOW,
     Chart,
+    public_sentence,
     record_reading_chart,
     suppress,
     survey_charts,
 )
-from scrutiny.core.statistics import Share, agreed_readings
+from scrutiny.core.statistics import agreed_readings
 
 Version = Literal["public", "internal", "young-people"]
 VERSIONS: tuple[Version, ...] = ("public", "internal", "young-people")
@@ -139,8 +139,8 @@ class Report:
     charts: tuple[Chart, ...]
     next_steps: tuple[str, ...]
     evidence: tuple[EvidenceNote, ...]  # only the internal version shows these
-    # Figure sentences with a count below five, and how the public versions word them.
-    small_figures: tuple[tuple[str, str], ...] = ()
+    # Figure sentences whose count the public versions may not show, and their wording there.
+    public_figures: tuple[tuple[str, str], ...] = ()
 
     def statements(self) -> list[tuple[str, Statement]]:
         """Every statement with where it sits in the report, in reading order."""
@@ -181,6 +181,11 @@ def build_report(
     section = bundle.report
     info = bundle.inspection
     agreed = agreed_readings(bundle.record_readings)
+    charts = (record_reading_chart(agreed, programme), *survey_charts(bundle, programme))
+    public = {
+        share.sentence(): public_sentence(share, charts, programme)
+        for share in evaluation.statistics.values()
+    }
     return Report(
         title=programme.report_title.format(partnership=info.partnership),
         young_people_title=f"What we found when we inspected services for children and young people in {info.partnership}",
@@ -205,35 +210,27 @@ def build_report(
         figures=tuple(
             f"{s.statistic.title}: {s.sentence()}." for s in evaluation.statistics.values()
         ),
-        charts=(record_reading_chart(agreed, programme), *survey_charts(bundle, programme)),
+        charts=charts,
         next_steps=_next_steps(evaluation, info.partnership),
         evidence=tuple(
             EvidenceNote(e.id, _SOURCE_LABELS[e.source], e.text) for e in bundle.evidence
         ),
-        small_figures=tuple(
-            (s.sentence(), _suppressed_sentence(s))
-            for s in evaluation.statistics.values()
-            if s.denominator and s.count < SUPPRESS_BELOW
-        ),
+        public_figures=tuple((exact, p) for exact, p in public.items() if p is not None),
     )
 
 
-def _suppressed_sentence(share: Share) -> str:
-    s = share.statistic
-    return f"{suppress(share.count)} of {share.denominator} {s.counted} {s.describes}"
-
-
 def for_version(report: Report, version: Version) -> Report:
-    """The report as `version` shows it: the public versions lose every evidence reference
-    and word counts below five as "fewer than 5" (the internal version keeps the exact
-    sentences `scrutiny evaluate` prints)."""
+    """The report as `version` shows it: the public versions lose every evidence reference,
+    and a figure sentence whose count the tables hide (below five, or one from which a
+    small count could be worked out) hides it too; the internal version keeps the exact
+    sentences `scrutiny evaluate` prints."""
     if version not in VERSIONS:
         raise ValueError(f"unknown report version {version!r} (known: {', '.join(VERSIONS)})")
     if version == "internal":
         return report
 
     def text(sentence: str) -> str:
-        for exact, public in report.small_figures:
+        for exact, public in report.public_figures:
             sentence = sentence.replace(exact, public)
         return sentence
 
@@ -263,7 +260,7 @@ def for_version(report: Report, version: Version) -> Report:
         ),
         figures=tuple(text(f) for f in report.figures),
         evidence=(),
-        small_figures=(),
+        public_figures=(),
     )
 
 

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scrutiny.core.bundle import Bundle, RecordReading
-from scrutiny.core.methodology import Programme
+from scrutiny.core.methodology import Programme, ReadingShare
+from scrutiny.core.statistics import Share
 
 try:  # the app's shared disclosure control, when present (written alongside this module)
     from scrutiny.core import suppression as _shared
@@ -209,3 +210,54 @@ def survey_charts(bundle: Bundle, programme: Programme) -> list[Chart]:
 
 def _short(categories: list[str]) -> str:
     return categories[0] if len(categories) == 1 else f"{len(categories)} questions"
+
+
+def public_sentence(share: Share, charts: Sequence[Chart], programme: Programme) -> str | None:
+    """How a public version words a figure sentence, or None if it may be shown as it is.
+
+    The sentence must not undo the tables' suppression: where its count is below five,
+    or the table hides a cell it counts or its row's total, the sentence hides the count.
+    """
+    s = share.statistic
+    if not share.denominator:
+        return None
+    if share.denominator < SUPPRESS_BELOW:
+        return f"the number of {s.counted} that {s.describes} is not shown, to protect identities"
+    if share.count < SUPPRESS_BELOW:
+        return f"{SUPPRESSED} of {share.denominator} {s.counted} {s.describes}"
+    if not _table_hides(share, charts, programme):
+        return None
+    return (
+        f"of {share.denominator} {s.counted}, the number that {s.describes} is not shown, "
+        "to protect identities"
+    )
+
+
+def _table_hides(share: Share, charts: Sequence[Chart], programme: Programme) -> bool:
+    """Whether the chart table holding this statistic's item hides what it counts."""
+    s = share.statistic
+    if isinstance(s, ReadingShare):
+        item = next(i for i in programme.reading_items if i.id == s.item)
+        limit = programme.scale.parse(s.at_or_below) or 0
+        counted = set(range(1, limit + 1))
+        # A band only partly counted could be worked out from the figure and the other
+        # bands, so then any hidden cell of the row hides the figure.
+        bands = [points for _, points in RATING_BANDS]
+        if any(points & counted and not points <= counted for points in bands):
+            columns = list(range(len(bands)))
+        else:
+            columns = [k for k, points in enumerate(bands) if points & counted]
+        label, prefix = item.title, "chart-record-reading"
+    else:
+        survey = programme.survey(s.survey)
+        asked = survey.item(s.item) if survey else None
+        if asked is None:
+            return True
+        columns = [asked.options.index(a) for a in s.answers if a in asked.options]
+        label, prefix = asked.text, f"chart-{s.survey.replace('_', '-')}-"
+    for chart in charts:
+        if chart.id.startswith(prefix) and label in chart.categories:
+            row = chart.categories.index(label)
+            total_shown = chart.table.rows[row][1].isdigit()
+            return not total_shown or any(chart.values[row][k] is None for k in columns)
+    return True  # no table shows it: be safe

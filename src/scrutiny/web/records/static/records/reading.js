@@ -86,7 +86,8 @@ function enhance(form) {
     for (const [name, value] of kept.pairs) body.append(name, value);
     let response;
     try {
-      response = await fetch(form.action || window.location.href, {
+      // Not form.action: the buttons named "action" shadow that property.
+      response = await fetch(window.location.pathname, {
         method: "POST", body, credentials: "same-origin", redirect: "manual",
         headers: { Accept: "application/json" },
       });

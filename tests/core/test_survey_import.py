@@ -670,3 +670,13 @@ def test_it_previews_the_header_and_first_rows(tmp_path):
     assert header == KOBO_HEADER
     assert [number for number, _ in rows] == [2, 3]
     assert rows[0][1][3] == "yes" and rows[0][1][7] == "101"
+
+
+def test_it_reads_excels_utf16_unicode_text_export(tmp_path):
+    path = tmp_path / "unicode.txt"
+    lines = ("\t".join(row) for row in limesurvey_rows())
+    path.write_bytes("\r\n".join(lines).encode("utf-16"))
+
+    result = import_survey(path, survey=CHILDREN)
+
+    assert result.responses[1]["answers"]["anything_else"] == "I want to see my brother more"

@@ -4,7 +4,7 @@ Each chart is a table first; the drawing (`report_charts`) only pictures the tab
 a reader of either gets the same figures. Counts below five are shown as "fewer than 5"
 (with no percentage), and counts from which a small one could be worked out are "not
 shown". The rule is the app's shared one (`scrutiny.core.suppression`), so the report
-and the web pages hide the same cells; a minimal local rule stands in if it is absent.
+and the web pages hide the same cells.
 """
 
 from __future__ import annotations
@@ -15,24 +15,13 @@ from dataclasses import dataclass
 from scrutiny.core.bundle import Bundle, RecordReading
 from scrutiny.core.methodology import Programme, ReadingShare
 from scrutiny.core.statistics import Share
-
-try:  # the app's shared disclosure control, when present (written alongside this module)
-    from scrutiny.core import suppression as _shared
-except ImportError:  # pragma: no cover - the local rule below is the same threshold
-    _shared = None  # type: ignore[assignment]
+from scrutiny.core.suppression import DISCLOSURE_THRESHOLD, distribution, suppression_note
 
 # Counts of people or records below this are shown as "fewer than 5": with so few,
 # a reader who knows the area might recognise a child.
-SUPPRESS_BELOW = 5
-SUPPRESSED = "fewer than 5"
-NOT_SHOWN = "not shown"
-SUPPRESSION_NOTE = (
-    _shared.suppression_note()
-    if _shared is not None
-    else "To protect the identity of children, young people and families, numbers of fewer "
-    "than 5 are shown as 'fewer than 5', and other figures from which they could be worked "
-    "out are 'not shown'."
-)
+SUPPRESS_BELOW = DISCLOSURE_THRESHOLD
+SUPPRESSED = f"fewer than {SUPPRESS_BELOW}"
+SUPPRESSION_NOTE = suppression_note(SUPPRESS_BELOW)
 
 # How the record-reading chart bands the six-point scale (best first).
 RATING_BANDS: tuple[tuple[str, frozenset[int]], ...] = (
@@ -68,48 +57,17 @@ def suppress(count: int) -> str:
     return SUPPRESSED if count < SUPPRESS_BELOW else str(count)
 
 
-def hidden_cells(counts: Sequence[int]) -> tuple[set[int], set[int]]:
-    """The local rule: (small counts, counts hidden so a small one cannot be worked out
-    from the total). Used only when the shared `suppression` module is absent."""
-    small = {i for i, n in enumerate(counts) if n < SUPPRESS_BELOW}
-    secondary: set[int] = set()
-    if len(small) == 1 and len(counts) > 1:
-        rest = [i for i in range(len(counts)) if i not in small]
-        secondary.add(min(rest, key=lambda i: counts[i]))
-    return small, secondary
-
-
 def _row(
     label: str, options: Sequence[str], answers: Sequence[str]
 ) -> tuple[tuple[str, ...], tuple[float | None, ...]]:
     """A table row (label, total, a cell per option) and the chart's percentages for it."""
-    if _shared is not None:
-        responses = [{"answers": {"x": a}} for a in answers]
-        row = _shared.distribution(responses, item="x", options=options, title=label).overall.rows[
-            0
-        ]
-        cells = tuple(
-            f"{c.display} ({c.percent_display})" if c.percent is not None else c.display
-            for c in row.cells
-        )
-        return (label, row.total.display, *cells), tuple(c.percent for c in row.cells)
-    counts = [sum(1 for a in answers if a == o) for o in options]
-    total = sum(counts)
-    if total < SUPPRESS_BELOW:
-        return (label, suppress(total), *(SUPPRESSED,) * len(counts)), (None,) * len(counts)
-    small, secondary = hidden_cells(counts)
-    shown = tuple(
-        SUPPRESSED
-        if i in small
-        else NOT_SHOWN
-        if i in secondary
-        else f"{n} ({n / total * 100:.0f}%)"
-        for i, n in enumerate(counts)
+    responses = [{"answers": {"item": a}} for a in answers]
+    row = distribution(responses, item="item", options=options, title=label).overall.rows[0]
+    cells = tuple(
+        f"{c.display} ({c.percent_display})" if c.percent is not None else c.display
+        for c in row.cells
     )
-    values = tuple(
-        None if i in small | secondary else n / total * 100 for i, n in enumerate(counts)
-    )
-    return (label, str(total), *shown), values
+    return (label, row.total.display, *cells), tuple(c.percent for c in row.cells)
 
 
 def record_reading_chart(agreed: list[RecordReading], programme: Programme) -> Chart:

@@ -117,6 +117,9 @@ def _house_style(doc: DocxDocument, report: Report) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"  # on every Windows and Mac; Roboto may not be
     normal.font.size = Pt(11)
+    lang = OxmlElement("w:lang")  # Word checks spelling in British English
+    lang.set(qn("w:val"), "en-GB")
+    normal.element.get_or_add_rPr().append(lang)
     for section in doc.sections:
         section.left_margin = section.right_margin = Cm(2.2)
         header = section.header.paragraphs[0]

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from scrutiny.core.methodology import Programme, load_programme
 from scrutiny.core.sample_import import SampledRecord as ParsedRecord
 from scrutiny.core.sample_import import SampleImportError, parse_sample
+from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
@@ -47,10 +48,21 @@ from scrutiny.web.rules import inspection_permission
 
 
 def _seen(
-    request: HttpRequest, inspection: Inspection, what: str, summary: str, oid: Any = ""
+    request: HttpRequest,
+    inspection: Inspection,
+    what: str,
+    summary: str,
+    oid: Any = "",
+    action: str = AuditEvent.Action.VIEW,
 ) -> None:
+    """Every view or export of children's data goes in the audit trail."""
     audit_read(
-        actor=request.user, inspection=inspection, object_type=what, object_id=oid, summary=summary
+        actor=request.user,
+        inspection=inspection,
+        object_type=what,
+        object_id=oid,
+        summary=summary,
+        action=action,
     )
 
 
@@ -563,7 +575,13 @@ def results_export_view(request: HttpRequest, inspection: Inspection, fmt: str) 
     else:
         content = results_xlsx(page=page, programme=programme)
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    _seen(request, inspection, "results", f"Exported the record-reading results as {fmt.upper()}")
+    _seen(
+        request,
+        inspection,
+        "results",
+        f"Exported the record-reading results as {fmt.upper()}",
+        action=AuditEvent.Action.EXPORT,
+    )
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = (
         f'attachment; filename="{inspection.reference}-reading-results.{fmt}"'

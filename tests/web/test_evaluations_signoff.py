@@ -137,6 +137,8 @@ def test_it_refuses_sign_off_with_pending_reasons(
     reading.care_group = missing
     reading.save()
 
+    page = client_for("assurer").get(url("moderation", inspection)).content.decode()
+    assert "Changed since the meeting agreed the evaluations (2):" in page
     response = sign_off(client_for("assurer"), inspection)
     assert response.status_code == 422
     text = response.content.decode()

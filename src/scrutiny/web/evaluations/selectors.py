@@ -129,6 +129,8 @@ class Workspace:
     # Since sign-off: what changed, and whether recomputing still gives the frozen result.
     changes: list[str] = field(default_factory=list)
     recomputes: bool | None = None
+    # Since the meeting agreed: sign-off is refused until these are agreed again.
+    changes_since_meeting: list[str] = field(default_factory=list)
 
 
 def _indicator_rows(evaluation: Evaluation, scale: Scale) -> list[dict[str, Any]]:
@@ -187,6 +189,11 @@ def evaluation_workspace(*, inspection: Inspection) -> Workspace:
             p.indicator: p for p in ProposedEvaluation.objects.filter(inspection=inspection)
         },
     )
+    if moderation.stage == Moderation.Stage.AGREED and moderation.agreed_snapshot:
+        agreed = signoff.Freeze.from_json(moderation.agreed_snapshot)
+        workspace.changes_since_meeting = signoff.differences(
+            agreed.inputs, signoff.evaluation_inputs(bundle)
+        )
     if moderation.freeze:
         frozen = signoff.Freeze.from_json(moderation.freeze)
         workspace.changes = signoff.differences(frozen.inputs, signoff.evaluation_inputs(bundle))

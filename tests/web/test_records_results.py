@@ -195,3 +195,39 @@ def test_the_pages_make_a_constant_number_of_queries(
             assert response.status_code == 200
             counts[name, inspection.reference] = len(queries)
         assert counts[name, "JI-SMALL"] == counts[name, "JI-LARGE"], (name, counts)
+
+
+# Gwet, K. L. (2014). Handbook of Inter-Rater Reliability, 4th ed., Advanced Analytics:
+# 100 pregnant women classified by two abstractors (irrCAC dataset `cont3x3abstractors`).
+# Published: percent agreement 0.89; Cohen's kappa 0.843 linear, 0.892 quadratic. Weighted
+# kappa depends only on the distances between points, so the table placed on adequate /
+# good / very good must give the published figures on the page.
+GWET_ABSTRACTORS = ((13, 0, 0), (0, 20, 7), (0, 4, 56))
+
+
+def test_the_agreement_page_reproduces_a_published_worked_example(
+    client_for: Any, inspection: Inspection
+) -> None:
+    RecordReading.objects.filter(inspection=inspection).delete()
+    position = 0
+    for i, row in enumerate(GWET_ABSTRACTORS):
+        for j, count in enumerate(row):
+            for _ in range(count):
+                record = f"G-{position:03d}"
+                for reader, value in (("first", 3 + i), ("second", 3 + j)):
+                    reading = RecordReading.objects.create(
+                        inspection=inspection, position=position, record=record, reader=reader
+                    )
+                    Rating.objects.create(reading=reading, item="immediate_response", value=value)
+                    position += 1
+    url = reverse(
+        "records:agreement_item",
+        kwargs={"inspection_id": inspection.pk, "item": "immediate_response"},
+    )
+    page = client_for("lead").get(url).content.decode()
+    assert "89 of 100 (89%)" in page
+    assert "100 of 100 (100%)" in page  # every disagreement is one point
+    assert 'Quadratic-weighted kappa</dt><dd class="ds_summary-list__value">0.89 ' in page
+    assert 'Linear-weighted kappa</dt><dd class="ds_summary-list__value">0.84 ' in page
+    # The contingency table behind the figures: adequate row is 13, 0, 0 on adequate..
+    assert '<th scope="row">Adequate</th><td>0</td><td>0</td><td>13</td><td>0</td>' in page

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import orjson
 
@@ -69,9 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--version",
         choices=["public", "internal", "young-people"],
-        default="public",
-        help="public (default; no evidence references), internal (with evidence references) "
-        "or young-people (a short plain-language summary)",
+        # The CLI contract says the report shows evaluate's figures and wording; only the
+        # internal version does so exactly (public versions suppress small numbers).
+        default="internal",
+        help="internal (default: evaluate's exact figures, with evidence references), public "
+        "(for publication: no evidence references, small numbers suppressed) or young-people "
+        "(a short plain-language summary)",
     )
     p.add_argument("--template", metavar="DOCX", help="an organisation's Word template (docx only)")
     p.set_defaults(run=_report)
@@ -211,11 +213,6 @@ def _export(args: argparse.Namespace) -> int:
     from scrutiny.web.commandline import export_main
 
     return export_main(args.reference, args.output)
-
-
-def _fail(message: str) -> NoReturn:
-    print(message, file=sys.stderr)
-    raise SystemExit(1)
 
 
 if __name__ == "__main__":

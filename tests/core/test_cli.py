@@ -104,3 +104,20 @@ def test_report_md_carries_the_questions_and_evaluations(tmp_path):
     text = out.read_text()
     assert "How good is collaborative leadership?" in text
     assert "Impact on children and young people" in text
+
+
+def test_report_by_default_shows_the_same_figures_wording_and_caps_as_evaluate(tmp_path):
+    """cli.md: the report shows the same figures, wording and caps as `evaluate`."""
+    demo, out = tmp_path / "d.json", tmp_path / "r.md"
+    scrutiny("demo", "-o", str(demo), "--seed", "3")
+    evaluation = json.loads(scrutiny("evaluate", str(demo), "--json").stdout)
+    assert scrutiny("report", str(demo), "--format", "md", "-o", str(out)).returncode == 0
+    text = " ".join(out.read_text().split())
+    for indicator in evaluation["indicators"].values():
+        for limiter in indicator["limiters"]:
+            assert limiter["detail"] in text
+        if indicator["final"]:
+            assert indicator["final"].capitalize() in text
+    for check in evaluation["indicators"]["2.1"]["checks"]:
+        if check["rule"] == "immediate-response":
+            assert check["detail"] in text

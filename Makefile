@@ -39,6 +39,7 @@ test: install assets lint
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy --strict src/scrutiny/core
 
 # Each bench/bench_*.py prints its own figures; none of them asserts a time.
 bench: install

@@ -13,7 +13,7 @@ from scrutiny.core.report_html import render_html
 
 def render_pdf(report: Report, *, version: Version = "public") -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which only PDF output needs.
-    from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint import HTML
 
     html = render_html(report, version=version)
     # No base URL: the page is self-contained and must never fetch anything.

@@ -218,7 +218,7 @@ def _csv_rows(text: str) -> Iterator[_Row]:
 
 def _xlsx_rows(data: bytes, limits: SampleLimits) -> Generator[_Row, None, None]:
     # openpyxl parses with defusedxml when it is installed, as it is here.
-    import openpyxl  # type: ignore[import-untyped]  # no stubs unless types-openpyxl
+    import openpyxl  # no stubs unless types-openpyxl
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:

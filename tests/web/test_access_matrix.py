@@ -17,6 +17,7 @@ from scrutiny.web.accounts.models import User
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.records.models import Assignment, SampledRecord
 from scrutiny.web.rules import DenyWithoutRuleMiddleware
+from scrutiny.web.surveys.models import SurveyImport
 
 from .conftest import PERSONAS
 
@@ -58,6 +59,14 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     "records:results_export": ("GET", CASE_READERS, 200),
     "surveys:list": ("GET", CASE_READERS, 200),
     "surveys:responses": ("GET", CASE_READERS, 200),
+    "surveys:results": ("GET", CASE_READERS, 200),
+    "surveys:export": ("GET", CASE_READERS, 200),
+    "surveys:upload": ("GET", {"lead", "inspector"}, 200),
+    "surveys:import": ("GET", {"lead", "inspector"}, 200),
+    # A finished import has no step left to take: they send the person to its outcome.
+    "surveys:import_columns": ("GET", {"lead", "inspector"}, 302),
+    "surveys:import_values": ("GET", {"lead", "inspector"}, 302),
+    "surveys:import_preview": ("GET", {"lead", "inspector"}, 302),
     "evidence:list": ("GET", {*CASE_READERS, "volunteer"}, 200),
     "evidence:detail": ("GET", {*CASE_READERS, "volunteer"}, 200),
     "evidence:edit": ("GET", {"lead", "inspector"}, 200),
@@ -124,6 +133,12 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
         kwargs["fmt"] = "csv"
     if "survey_id" in params:
         kwargs["survey_id"] = "children_and_young_people"
+    if "import_id" in params:  # a finished survey import
+        kwargs["import_id"] = SurveyImport.objects.get_or_create(
+            inspection=inspection,
+            file_name="matrix.csv",
+            defaults={"survey": "staff", "size": 1, "content_hash": "x", "status": "done"},
+        )[0].pk
     if "membership_id" in params:
         # A fresh member each time, so an allowed removal has something to remove.
         spare = User.objects.create_user(username=f"spare-{next(_spare)}")

@@ -250,6 +250,16 @@ STORAGES = {
 BUNDLE_MAX_BYTES = env_int("SCRUTINY_BUNDLE_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Survey exports and evidence attachments (surveys/uploads.py): a larger upload is refused
+# from the request's declared size before its bytes are read. Both are kept under DATA_DIR,
+# outside the web root, and served only through access-checked views.
+SURVEY_UPLOAD_MAX_BYTES = env_int("SCRUTINY_SURVEY_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+SURVEY_UPLOADS_DIR = DATA_DIR / "survey-uploads"
+ATTACHMENT_MAX_BYTES = env_int("SCRUTINY_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+ATTACHMENTS_DIR = DATA_DIR / "attachments"
+# Survey imports run in a thread that writes its progress to the database; tests that
+# use one database transaction run them inline instead.
+SURVEY_IMPORT_IN_BACKGROUND = env_bool("SCRUTINY_SURVEY_IMPORT_IN_BACKGROUND", True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

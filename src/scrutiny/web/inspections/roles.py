@@ -94,6 +94,12 @@ ROLE_PERMISSIONS[Role.LEAD_INSPECTOR] |= {READ_RECORDS, MANAGE_READINGS}
 ROLE_PERMISSIONS[Role.INSPECTOR] |= {READ_RECORDS}
 ROLE_PERMISSIONS[Role.QUALITY_ASSURER] |= {READ_RECORDS, MANAGE_READINGS}
 
+# Surveys and evidence (scrutiny.web.surveys, scrutiny.web.evidence): the lead inspector
+# and inspectors import survey exports; problems in a file can quote children's answers.
+IMPORT_SURVEYS = "surveys.import"
+ROLE_PERMISSIONS[Role.LEAD_INSPECTOR] |= {IMPORT_SURVEYS}
+ROLE_PERMISSIONS[Role.INSPECTOR] |= {IMPORT_SURVEYS}
+
 ADMINISTRATOR_PERMISSIONS = frozenset({VIEW, EDIT, MANAGE_TEAM})
 
 

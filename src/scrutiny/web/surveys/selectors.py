@@ -1,6 +1,32 @@
-from django.db.models import Count, Prefetch, QuerySet
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from fractions import Fraction
+from typing import Any
 
-from scrutiny.web.surveys.models import Answer, SurveyResponse
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from scrutiny.core.methodology import Programme, ShareUnjudged, Survey, SurveyShare
+from scrutiny.core.report_charts import chart_svg
+from scrutiny.core.report_figures import Chart, DataTable
+from scrutiny.core.suppression import (
+    DISCLOSURE_THRESHOLD,
+    SuppressedTable,
+    by_answer,
+    by_care_group,
+    distribution,
+)
+from scrutiny.web.surveys.models import Answer, SurveyImport, SurveyResponse
+
+# A running import whose row has not been touched for this long has died (the server
+# restarted): its transaction was never committed, so nothing was stored.
+STALE_AFTER = timedelta(minutes=10)
+RUNNING = (SurveyImport.Status.SCANNING, SurveyImport.Status.IMPORTING)
+# Items that say what kind of respondent answered; the programme file has no flag for
+# it yet, so it is named here (staff: the service they work in).
+RESPONDENT_TYPE_ITEMS = ("role",)
 
 
 def survey_counts(*, inspection: object) -> dict[str, int]:
@@ -19,3 +45,199 @@ def response_list(*, inspection: object, survey: str) -> QuerySet[SurveyResponse
         .order_by("position")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("id")))
     )
+
+
+def access_survey_import_by_id(*, inspection: object, import_id: int) -> SurveyImport:
+    """An import of this (already authorised) inspection, or 404."""
+    job = (
+        SurveyImport.objects.filter(inspection=inspection, pk=import_id)
+        .select_related("inspection", "created_by", "superseded_by")
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job
+
+
+def is_stale(job: SurveyImport) -> bool:
+    return job.status in RUNNING and timezone.now() - job.updated_at > STALE_AFTER
+
+
+def import_history(*, inspection: object, survey: str) -> QuerySet[SurveyImport]:
+    return SurveyImport.objects.filter(inspection=inspection, survey=survey).select_related(
+        "created_by", "superseded_by"
+    )
+
+
+def bundle_response_count(*, inspection: object, survey: str) -> int:
+    """Responses that came in a bundle rather than from a file import."""
+    return SurveyResponse.objects.filter(
+        inspection=inspection, survey=survey, survey_import=None
+    ).count()
+
+
+# --- results ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultTable:
+    table: SuppressedTable
+    svg: str  # the chart drawn from the table (only from its displayed figures)
+
+
+@dataclass(frozen=True)
+class ItemResults:
+    id: str
+    text: str
+    tables: list[ResultTable]  # overall first, then each breakdown
+
+
+@dataclass(frozen=True)
+class FeelSafe:
+    answered: str  # as displayed: small numbers suppressed
+    not_safe: str
+    percent: str  # "" when it would disclose a small count
+    threshold: float
+    at_or_above: bool
+    any_answers: bool
+    statistic: SurveyShare
+
+
+def _responses(*, inspection: object, survey: Survey) -> list[dict[str, Any]]:
+    """Each response as the core's suppression reads it: care group and answers."""
+    by_response: dict[int, dict[str, Any]] = {}
+    for pk, care_group in SurveyResponse.objects.filter(
+        inspection=inspection, survey=survey.id
+    ).values_list("id", "care_group"):
+        by_response[pk] = {"care_group": care_group, "answers": {}}
+    options = {i.id for i in survey.items if not i.free_text}
+    for response_id, item, value in Answer.objects.filter(
+        response__inspection=inspection, response__survey=survey.id, item__in=options
+    ).values_list("response_id", "item", "value"):
+        if value is not None:
+            by_response[response_id]["answers"][item] = value
+    return list(by_response.values())
+
+
+def survey_results(
+    *, inspection: object, programme: Programme, survey: Survey
+) -> list[ItemResults]:
+    """Per option item: the distribution overall, by care group and by respondent type,
+    every figure suppressed by the core's rule, and a chart drawn from what is shown."""
+    responses = _responses(inspection=inspection, survey=survey)
+    groups = {g.id: g.label for g in programme.care_groups}
+    groupings = []
+    if any(r["care_group"] for r in responses):
+        groupings.append(by_care_group(groups))
+    for item in survey.items:
+        if item.id in RESPONDENT_TYPE_ITEMS and item.options:
+            groupings.append(by_answer(item.id, item.options, title=f"By {item.text.lower()}"))
+    results = []
+    for item in survey.items:
+        if item.free_text:
+            continue  # free text is read response by response, never counted or charted
+        own = [g for g in groupings if g.name != item.id]
+        d = distribution(
+            responses, item=item.id, options=item.options, title=item.text, groupings=own
+        )
+        tables = [d.overall, *d.breakdowns.values()]
+        results.append(
+            ItemResults(
+                id=item.id,
+                text=item.text,
+                tables=[
+                    ResultTable(t, chart_svg(_chart(t, f"chart-{survey.id}-{item.id}-{n}")))
+                    for n, t in enumerate(tables)
+                ],
+            )
+        )
+    return results
+
+
+def _chart(table: SuppressedTable, chart_id: str) -> Chart:
+    """The report's chart model fed only displayed figures: hidden cells are None."""
+    return Chart(
+        id=chart_id,
+        title=table.title,
+        description=(
+            f"Stacked bar chart of the share giving each answer, for {len(table.rows)} "
+            f"group{'s' if len(table.rows) != 1 else ''} of respondents. Small numbers are "
+            "hidden. The figures are in the table beside the chart."
+        ),
+        categories=tuple(r.label for r in table.rows),
+        series=tuple(o.capitalize() for o in table.columns),
+        values=tuple(tuple(c.percent for c in r.cells) for r in table.rows),
+        table=DataTable(
+            caption=table.title,
+            headers=("Respondents", "Answered", *table.columns),
+            rows=tuple(
+                (r.label, r.total.display, *(c.display for c in r.cells)) for r in table.rows
+            ),
+        ),
+    )
+
+
+def feel_safe(*, inspection: object, programme: Programme) -> FeelSafe | None:
+    """The feel-safe share against the programme's alert level, small counts hidden."""
+    pending = [
+        p.condition
+        for p in programme.pending
+        if isinstance(p.condition, ShareUnjudged)
+        and isinstance(programme.statistic(p.condition.statistic), SurveyShare)
+    ]
+    if not pending:
+        return None
+    condition = pending[0]
+    statistic = programme.statistic(condition.statistic)
+    assert isinstance(statistic, SurveyShare)
+    values = Counter(
+        Answer.objects.filter(
+            response__inspection=inspection,
+            response__survey=statistic.survey,
+            item=statistic.item,
+            value__isnull=False,
+        ).values_list("value", flat=True)
+    )
+    answered = sum(values.values())
+    count = sum(values[a] for a in statistic.answers)
+    at_or_above = bool(answered) and Fraction(count, answered) >= Fraction(str(condition.threshold))
+    small = DISCLOSURE_THRESHOLD
+
+    def shown(n: int) -> str:
+        return f"fewer than {small}" if n < small else str(n)
+
+    # A percentage with a hidden count (or of a hidden total) would give the count away.
+    percent = f"{100 * count / answered:.0f}%" if count >= small and answered >= small else ""
+    return FeelSafe(
+        answered=shown(answered),
+        not_safe=shown(count),
+        percent=percent,
+        threshold=condition.threshold,
+        at_or_above=at_or_above,
+        any_answers=answered > 0,
+        statistic=statistic,
+    )
+
+
+def results_rows(*, results: list[ItemResults]) -> list[list[str]]:
+    """The results as CSV rows: displayed figures only, never a raw small count."""
+    rows: list[list[str]] = [
+        ["Item", "Table", "Respondents", "Answered", "Answer", "Number", "Percentage"]
+    ]
+    for item in results:
+        for rt in item.tables:
+            t = rt.table
+            for r in t.rows:
+                for option, cell in zip(t.columns, r.cells, strict=True):
+                    rows.append(
+                        [
+                            item.id,
+                            t.title,
+                            r.label,
+                            r.total.display,
+                            option,
+                            cell.display,
+                            cell.percent_display,
+                        ]  # fmt: skip
+                    )
+    return rows

@@ -222,3 +222,28 @@ def test_the_leads_pages_are_accessible(
     page.get_by_role("button", name="Record the agreed reading").click()
     expect(page.get_by_text("Agreed reading of record S-001 recorded.")).to_be_visible()
     lead.check()
+
+
+def test_entries_made_after_the_session_expires_survive_signing_in_again(
+    visitor: Any, team: dict[str, Any], inspection: Inspection
+) -> None:
+    assignment = sample_for(inspection, team["inspector"], records=1)[0]
+    reader = visitor()
+    reader.sign_in("inspector")
+    form = f"/inspections/{inspection.pk}/records/read/{assignment.pk}/"
+    page = reader.goto(form)
+    tab_until(page, ON_ITEM.format("recognising_concerns"))
+    page.keyboard.press("5")
+    expect(page.locator("#save-status")).to_contain_text("All changes saved", timeout=10_000)
+    # The session ends (expiry, or signed out elsewhere); the CSRF cookie stays, as it does.
+    reader.context.clear_cookies(name="sessionid")
+    page.keyboard.press("2")
+    expect(page.locator("#save-status")).to_contain_text("signed out", timeout=10_000)
+    assignment.refresh_from_db()
+    assert assignment.ratings == {"recognising_concerns": 5}
+    reader.sign_in("inspector")
+    page = reader.goto(form)
+    expect(page.locator("#save-status")).to_contain_text("All changes saved", timeout=10_000)
+    reader.check()
+    assignment.refresh_from_db()
+    assert assignment.ratings == {"recognising_concerns": 5, "immediate_response": 2}

@@ -211,6 +211,7 @@ def second_readings_choose(
 
 
 _ABSENT = object()  # not yet answered, which differs from None (not applicable)
+_OPEN = (Assignment.Status.ASSIGNED, Assignment.Status.DRAFT)  # still editable
 
 
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
@@ -267,9 +268,6 @@ def reading_save(
             },
         )
     return Assignment.objects.select_related("sampled_record", "inspection").get(pk=assignment.pk)
-
-
-_OPEN = (Assignment.Status.ASSIGNED, Assignment.Status.DRAFT)
 
 
 def missing_items(*, programme: Programme, ratings: Mapping[str, int | None]) -> list[str]:

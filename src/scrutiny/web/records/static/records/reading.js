@@ -96,7 +96,12 @@ function enhance(form) {
       return;
     }
     if (response.type === "opaqueredirect" || response.status === 302) {
-      say("You have been signed out. Your entries are kept on this device: sign in again in a new tab, then come back here and they will be sent.");
+      // A new sign-in also renews the CSRF token, so this page cannot send them itself.
+      say("You have been signed out. Your entries are kept on this device: sign in again, then open this reading again and they will be put back and sent.");
+      return;
+    }
+    if (response.status === 403) {
+      say("This page's security token has expired. Your entries are kept on this device: open this reading again and they will be put back and sent.");
       return;
     }
     if (response.status === 409) {

@@ -140,6 +140,7 @@ def test_a_reading_made_under_an_older_version_still_displays_and_counts(
     page = results(client_for("lead"), scored)
     assert "retired_item (from an earlier version of the reading tool)" in page
     assert "3 of 5 readings (60%)" in page  # the older reading counts in the limiter
+    assert "<strong>Applies</strong>: 3 of 5 readings" in page  # and in the engine's figure
     detail = reverse("records:detail", kwargs={"inspection_id": scored.pk, "reading_id": older.pk})
     shown = client_for("lead").get(detail).content.decode()
     assert "retired_item" in shown and "Very good" in shown

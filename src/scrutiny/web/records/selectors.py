@@ -27,14 +27,14 @@ from scrutiny.core.agreement import (
     agreement_report,
     flag_for_moderation,
 )
-from scrutiny.core.bundle import BundleInvalid
+from scrutiny.core.bundle import Bundle, BundleInvalid, parse_bundle
 from scrutiny.core.bundle import RecordReading as BundleReading
 from scrutiny.core.evaluation import RuleCheck, evaluate
 from scrutiny.core.methodology import Programme, ReadingShare, ShareMoreThan
 from scrutiny.core.sensitivity import SecondReadingSensitivity, limiter_under_second_readings
 from scrutiny.core.statistics import agreed_readings
 from scrutiny.web.inspections import roles
-from scrutiny.web.inspections.bundle_io import inspection_bundle
+from scrutiny.web.inspections.bundle_io import inspection_bundle_data
 from scrutiny.web.inspections.models import Inspection, Membership
 from scrutiny.web.records.models import Assignment, Rating, RecordReading, SampledRecord
 
@@ -323,6 +323,17 @@ def _distribution(label: str, readings: Iterable[StoredReading], item: str) -> D
     return Distribution(label, [counts[p] for p in range(1, 7)], counts[None])
 
 
+def _engine_bundle(*, inspection: Inspection, programme: Programme) -> Bundle:
+    """The stored inspection as the engine reads it. Ratings of items the current
+    programme no longer has (readings made under an earlier version) are left out:
+    no statistic can refer to them, and the bundle would refuse them."""
+    data = inspection_bundle_data(inspection=inspection)
+    known = {item.id for item in programme.reading_items}
+    for reading in data["record_readings"]:
+        reading["ratings"] = {k: v for k, v in reading["ratings"].items() if k in known}
+    return parse_bundle(data)
+
+
 def results_for(*, inspection: Inspection, programme: Programme) -> ResultsPage:
     """Per item, how the agreed readings rate it, overall and by care group; and each
     reading-share limiter as the engine evaluates it now. A fixed number of queries."""
@@ -346,7 +357,7 @@ def results_for(*, inspection: Inspection, programme: Programme) -> ResultsPage:
     ]
     page = ResultsPage(items=items, records=len(agreed))
     try:
-        evaluation = evaluate(inspection_bundle(inspection=inspection), programme)
+        evaluation = evaluate(_engine_bundle(inspection=inspection, programme=programme), programme)
     except BundleInvalid as exc:
         page.problems = exc.problems
         evaluation = None

@@ -174,3 +174,15 @@ def test_each_opening_of_the_form_is_audited(client_for: Any, mine: Assignment) 
     client_for("inspector").get(url(mine))
     event = AuditEvent.objects.filter(action="view", object_type="reading_draft").get()
     assert event.actor_name == "inspector" and mine.sampled_record.record in event.summary
+
+
+def test_a_draft_begun_under_an_older_tool_keeps_its_retired_items(
+    client_for: Any, mine: Assignment
+) -> None:
+    Assignment.objects.filter(pk=mine.pk).update(
+        programme_version="0.9.0", ratings={"retired_item": 3, "chronology": 4}
+    )
+    page = client_for("inspector").get(url(mine)).content.decode()
+    assert "retired_item (from an earlier version of the reading tool)" in page
+    assert re.search(r'name="rating-retired_item" value="3"[^>]*checked', page)
+    assert "version 0.9.0 (the programme is now at version" in page

@@ -312,7 +312,8 @@ def reading_submit(
             record=sampled.record,
             reader=actor.get_username(),
             care_group=sampled.care_group,
-            programme_version=saved.programme_version or programme.version,
+            # The version of the tool whose items the reader completed and submitted.
+            programme_version=programme.version,
         )
         Rating.objects.bulk_create(
             Rating(reading=reading, item=item, value=value) for item, value in ratings.items()
@@ -320,6 +321,7 @@ def reading_submit(
         _notes_to_evidence(reading=reading, notes=notes)
         Assignment.objects.filter(pk=saved.pk).update(
             status=Assignment.Status.SUBMITTED,
+            programme_version=programme.version,
             reading=reading,
             submitted_at=timezone.now(),
             version=F("version") + 1,

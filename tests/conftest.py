@@ -1,0 +1,22 @@
+"""Suite-wide pytest hooks."""
+
+import os
+
+import pytest
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With SCRUTINY_ONLY_DB_TESTS=1 (the PostgreSQL pass of `make test`), keep only the
+    tests that touch a database: the rest already ran on SQLite and cannot differ."""
+    if os.environ.get("SCRUTINY_ONLY_DB_TESTS") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        )
+        (keep if uses_db else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep

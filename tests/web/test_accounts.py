@@ -108,6 +108,8 @@ def test_it_refuses_a_wrong_password(alice: User) -> None:
     response = sign_in(Client(), "alice", "wrong password")
     assert response.status_code == 200
     assert b"The username or password is not right" in response.content
+    failure = AuditEvent.objects.get(action="sign_in_failed")
+    assert "alice" in failure.summary and failure.actor is None
 
 
 def test_it_locks_out_after_repeated_failures(alice: User) -> None:

@@ -42,6 +42,17 @@ def user_create(
     return user
 
 
+def user_sign_in_failed(*, username: str) -> None:
+    """Record a failed sign-in; django-axes counts the same failures for lockout."""
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.SIGN_IN_FAILED,
+            object_type="user",
+            summary=f"Failed sign-in as {username[:150]!r}",
+        )
+
+
 def user_sign_in(*, request: HttpRequest, user: Any) -> None:
     with transaction.atomic():
         login(request, user)

@@ -16,6 +16,7 @@ from scrutiny.web.accounts.services import (
     totp_verify,
     user_create,
     user_sign_in,
+    user_sign_in_failed,
     user_sign_out,
 )
 from scrutiny.web.rules import administrator, password_only, public, two_factor_done
@@ -39,6 +40,7 @@ def sign_in_view(request: HttpRequest) -> HttpResponse:
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
         )
         if user is None:
+            user_sign_in_failed(username=form.cleaned_data["username"])
             form.add_error(None, "The username or password is not right.")
         else:
             user_sign_in(request=request, user=user)

@@ -1,0 +1,51 @@
+"""`make run`'s demo: one inspection, one account per role, logins printed."""
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from scrutiny.web.accounts.models import User
+from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERS
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo", "--records", "20", stdout=out)
+    return out.getvalue()
+
+
+def test_it_loads_one_inspection_and_an_account_per_role() -> None:
+    printed = load_demo()
+    inspection = Inspection.objects.get()
+    roles = dict(
+        Membership.objects.filter(inspection=inspection).values_list("user__username", "role")
+    )
+    assert set(roles.values()) == set(Role.values)
+    assert User.objects.get(username="admin").is_administrator
+    for username, _, _ in DEMO_USERS:
+        assert f"  {username} " in printed
+    assert DEMO_PASSWORD in printed
+
+
+def test_it_can_run_again_without_duplicating_anything() -> None:
+    load_demo()
+    load_demo()
+    assert Inspection.objects.count() == 1
+    assert User.objects.count() == len(DEMO_USERS)
+
+
+def test_each_demo_account_signs_in_with_the_printed_password(settings: Any) -> None:
+    load_demo()
+    inspection = Inspection.objects.get()
+    home = reverse("inspections:home", kwargs={"inspection_id": inspection.pk})
+    for username, _, _ in DEMO_USERS:
+        client = Client()
+        client.post(reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD})
+        assert client.get(home).status_code == 200, username

@@ -88,6 +88,7 @@ def test_the_htmx_refresh_returns_only_the_limiter_figure(
     url = reverse("records:results", kwargs={"inspection_id": scored.pk})
     fragment = client_for("lead").get(url, HTTP_HX_REQUEST="true").content.decode()
     assert fragment.lstrip().startswith('<div id="limiters"') and "<html" not in fragment
+    assert AuditEvent.objects.filter(summary__startswith="Refreshed the immediate").exists()
 
 
 def test_it_exports_csv_and_xlsx_with_formulas_defused(client_for: Any, scored: Inspection) -> None:

@@ -557,8 +557,10 @@ def results_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
         "points": sorted(programme.scale.points, key=lambda p: -p.value),
         "manage": can_manage(inspection),
     }
-    # htmx refreshes the limiter figure in place; it holds no child's data, so no audit.
+    # htmx refreshes the limiter figure in place every 30 seconds. For managers it
+    # names records, so each refresh is a view like any other.
     if request.htmx:
+        _seen(request, inspection, "results", "Refreshed the immediate-response figure")
         return render(request, "records/_limiters.html", context)
     _seen(request, inspection, "results", "Viewed the record-reading results")
     return render(request, "records/results.html", context)

@@ -245,6 +245,7 @@ def _start(job: SurveyImport) -> None:
         return
 
     def work() -> None:
+        close_old_connections()
         try:
             run_survey_import_job(job_id=job.pk)
         finally:
@@ -267,7 +268,8 @@ def _progress(job_id: int, phase: str) -> Any:
 
 def run_survey_import_job(*, job_id: int) -> None:
     """Do the job's next long step: read the answers (SCANNING) or import (IMPORTING)."""
-    close_old_connections()
+    # No close_old_connections() here: run inline (in a request or a test's transaction)
+    # it would close the caller's PostgreSQL connection mid-transaction.
     job = SurveyImport.objects.select_related("inspection").get(pk=job_id)
     try:
         if job.status == Status.SCANNING:

@@ -149,3 +149,21 @@ def test_the_skip_link_is_the_first_stop_for_the_keyboard(
     assert focused == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_pages_reflow_at_400_percent_zoom(
+    visitor: Any, team: dict[str, Any], inspection: Inspection
+) -> None:
+    # WCAG 1.4.10: at 320 CSS pixels wide nothing but a data table may scroll sideways.
+    inspector = visitor()
+    inspector.page.set_viewport_size({"width": 320, "height": 800})
+    inspector.sign_in("inspector")
+    for path in (f"/inspections/{inspection.pk}/", f"/inspections/{inspection.pk}/evidence/"):
+        page = inspector.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('main *')]"
+            ".filter(e => e.getBoundingClientRect().right > 322 && !e.closest('.app_table-wrapper'))"
+            ".slice(0, 5).map(e => e.tagName + '.' + e.className)"
+        )
+        assert width <= 320, f"{path} is {width}px wide: {wide}"

@@ -96,6 +96,7 @@ def inspection_permission(permission: str) -> Callable[[View], View]:
             refusal = _require_signed_in(request)
             if refusal:
                 return refusal
+            # Imported here: settings load this module (the middleware) before models exist.
             from scrutiny.web.inspections.access import access_inspection_by_id
 
             inspection = access_inspection_by_id(

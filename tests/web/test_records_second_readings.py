@@ -119,6 +119,8 @@ def test_the_agreed_reading_is_the_one_the_engine_uses(
     [second] = choose_second(sampled, people["lead"], people["assurer"], records=[record])
     submit(second, full_ratings(sampled, 4, immediate_response=4))
     url = reverse("records:compare", kwargs={"inspection_id": sampled.pk, "record": record})
+    sample = reverse("records:sample", kwargs={"inspection_id": sampled.pk})
+    assert f'href="{url}">Compare' in client_for("lead").get(sample).content.decode()
     page = client_for("lead").get(url).content.decode()
     # Items on which both agree come prefilled; the differing one waits for the pair.
     assert 'id="id_agreed-chronology"' in page and "Differs" in page

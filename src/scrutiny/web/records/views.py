@@ -130,7 +130,10 @@ def sample_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     for r in overview.records:
         r.group_label = programme.care_group_label(r.care_group)  # type: ignore[attr-defined]
         kinds = overview.assignments.get(r.pk, {})
-        rows.append((r, kinds.get("first"), kinds.get("second")))
+        first, second = kinds.get("first"), kinds.get("second")
+        done = Assignment.Status.SUBMITTED
+        read_twice = bool(first and second and first.status == second.status == done)
+        rows.append((r, first, second, read_twice))
     return render(
         request,
         "records/sample.html",

@@ -104,6 +104,7 @@ def test_it_shows_the_partnership_contact_no_progress_or_evaluations(
     )
     assert "Evaluations" not in home and "Records read" not in home
     assert "Nothing has been shared with you" in home
+    assert "Joint inspections of services for children and young people" in home
 
 
 def test_it_shows_volunteers_progress_but_no_record_links(

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from scrutiny.core.bundle import BundleInvalid
+from scrutiny.core.methodology import load_programme
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.bundle_io import bundle_export, bundle_import
 from scrutiny.web.inspections.forms import (
@@ -81,6 +82,7 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
         {
             "inspection": inspection,
             "progress": progress,
+            "programme": load_programme(inspection.programme),
             "evaluations": progress.evaluations if progress else [],
             "role_label": Role(inspection.viewer_role).label if inspection.viewer_role else None,
         },

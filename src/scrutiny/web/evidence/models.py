@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class Evidence(models.Model):
@@ -28,6 +29,12 @@ class Evidence(models.Model):
     text = models.TextField()
     kind = models.CharField(max_length=30, choices=Kind.choices)
     care_group = models.CharField(max_length=40, null=True, blank=True)
+    # When the meeting, focus group or observation took place (not in the bundle yet).
+    date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -59,3 +66,22 @@ class EvidenceIndicator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["evidence", "indicator"], name="evidence_indicator")
         ]
+
+
+class EvidenceAttachment(models.Model):
+    """A file kept with a note (PDF, DOCX, image). The bytes live under ATTACHMENTS_DIR,
+    outside the web root, named by ``stored_name``; only an access-checked view serves them."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="attachments")
+    file_name = models.CharField(max_length=255)  # as uploaded, shown and offered on download
+    stored_name = models.CharField(max_length=80, unique=True)
+    content_type = models.CharField(max_length=100)  # from the file's content, not its name
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]

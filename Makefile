@@ -19,11 +19,14 @@ $(STAMP): pyproject.toml
 assets:
 	bash scripts/assets.sh
 
-# Migrate the SQLite database, load the demo inspection and accounts, serve on loopback.
+# Migrate the SQLite database, load the demo inspection and accounts, print its evaluation
+# from the command line (exported bundle, as a team would), serve on loopback.
 run: install assets
 	bash scripts/install-report-deps.sh
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/scrutiny export JI-0001 -o demo-bundle.json
+	$(BIN)/scrutiny evaluate demo-bundle.json
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite on SQLite; in CI (or with TEST_POSTGRES=1) every test that touches

@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from scrutiny.web.accounts.models import User
 from scrutiny.web.inspections.models import Inspection, Membership, Role
-from scrutiny.web.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERS
+from scrutiny.web.management.commands.load_demo import (
+    DEMO_PASSWORD,
+    DEMO_SAMPLE_SIZE,
+    DEMO_USERS,
+)
+from scrutiny.web.records.models import Assignment
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +54,20 @@ def test_each_demo_account_signs_in_with_the_printed_password(settings: Any) -> 
         client = Client()
         client.post(reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD})
         assert client.get(home).status_code == 200, username
+
+
+def test_it_gives_the_demo_readers_records_to_read(settings: Any) -> None:
+    load_demo()
+    load_demo()
+    inspection = Inspection.objects.get()
+    assigned = Assignment.objects.filter(inspection=inspection, kind=Assignment.Kind.FIRST)
+    readers = {a.reader.username for a in assigned}
+    assert assigned.count() == DEMO_SAMPLE_SIZE  # the second run added none
+    assert readers == {"inspector", "lead"}
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "inspector", "password": DEMO_PASSWORD})
+    mine = assigned.filter(reader__username="inspector").first()
+    form = reverse(
+        "records:reading", kwargs={"inspection_id": inspection.pk, "assignment_id": mine.pk}
+    )
+    assert client.get(form).status_code == 200

@@ -6,12 +6,20 @@ from django.db import transaction
 
 from scrutiny.core.bundle import dump_bundle
 from scrutiny.core.demo import make_demo
+from scrutiny.core.methodology import load_programme
+from scrutiny.core.sample_import import SampledRecord as ParsedRecord
 from scrutiny.web.accounts.services import user_create
 from scrutiny.web.inspections.bundle_io import bundle_import
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.inspections.services import membership_add
+from scrutiny.web.records.models import SampledRecord
+from scrutiny.web.records.services import assignments_balance, sample_import
 
 DEMO_PASSWORD = "demo-password-not-secret"  # noqa: S105  (demo accounts only, never in production)
+
+# Records still to read, so a demo reader finds the reading form with work in it. The
+# imported readings came from a bundle, which holds no sample; these are synthetic too.
+DEMO_SAMPLE_SIZE = 8
 
 # username, full name, role in the demo inspection (None: site administrator only)
 DEMO_USERS = [
@@ -57,6 +65,9 @@ class Command(BaseCommand):
                     and not Membership.objects.filter(inspection=inspection, user=user).exists()
                 ):
                     membership_add(actor="demo loader", inspection=inspection, user=user, role=role)
+            _sample_to_read(
+                inspection, readers=[users.get(username=u) for u in ("inspector", "lead")]
+            )
         self.stdout.write(f"\nDemo inspection {reference} ({inspection.partnership}) is loaded.")
         self.stdout.write(
             f"Sign in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r} "
@@ -66,3 +77,26 @@ class Command(BaseCommand):
             label = Role(role).label if role else "Site administrator (no case data)"
             self.stdout.write(f"  {username:<10} {label}")
         self.stdout.write("Demo accounts skip two-factor authentication; real accounts do not.\n")
+
+
+def _sample_to_read(inspection: Inspection, *, readers: list[object]) -> None:
+    """A few unread records in the sample, shared between the demo's readers (once)."""
+    if SampledRecord.objects.filter(inspection=inspection).exists():
+        return
+    programme = load_programme(inspection.programme)
+    groups = [g.id for g in programme.care_groups] + [None]
+    records = [
+        ParsedRecord(
+            row=n,
+            record=f"R-9{n:02d}",
+            care_group=groups[n % len(groups)],
+            age_band=("0-4", "5-11", "12-15", "16+")[n % 4],
+            legal_status="Compulsory supervision order" if n % 2 else "Child protection register",
+            area=("North", "South", "East", "West")[n % 4],
+        )
+        for n in range(1, DEMO_SAMPLE_SIZE + 1)
+    ]
+    sample_import(actor="demo loader", inspection=inspection, records=records)
+    assignments_balance(
+        actor="demo loader", inspection=inspection, readers=readers, programme=programme
+    )

@@ -633,10 +633,13 @@ def _template_page(request: HttpRequest, inspection: Inspection) -> HttpResponse
     if request.method == "POST":
         too_big = refused_size(request)
         if too_big is not None:
-            form.add_error(
-                "template",
-                f"The file is {human_size(too_big)}; templates up to "
-                f"{human_size(settings.REPORT_TEMPLATE_MAX_BYTES)} are accepted.",
+            # The file was never read, so the form only knows it is missing: say why.
+            form.is_valid()
+            form.errors["template"] = form.error_class(
+                [
+                    f"The file is {human_size(too_big)}; templates up to "
+                    f"{human_size(settings.REPORT_TEMPLATE_MAX_BYTES)} are accepted."
+                ]
             )
         elif form.is_valid():
             upload = form.cleaned_data["template"]

@@ -363,3 +363,12 @@ def test_a_template_without_the_built_in_styles_still_gives_real_headings_and_li
     units = docx_units(render_report(report, "docx", template=path))
     assert units[0] == f"Cover page: {report.title}"
     assert units[1:] == docx_units(rendered[("public", "docx")])
+
+
+def test_a_count_and_its_share_are_kept_on_one_line_and_small_figures_on_one_page(rendered):
+    html = rendered[("public", "html")].decode()
+    counts = re.findall(r'<td class="scrutiny-report__count">([^<]*)</td>', html)
+    assert "fewer than 5" in counts and any(re.fullmatch(r"\d+ \(\d+%\)", c) for c in counts)
+    # Words are not counts: the meanings in the evaluations table wrap as prose does.
+    assert '<td class="scrutiny-report__count">Important strengths' not in html
+    assert html.count("scrutiny-report__figure--short") >= 5

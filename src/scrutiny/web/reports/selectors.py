@@ -119,6 +119,10 @@ class StatementList:
         return _PART_NAMES[Part(self.part)][0]
 
     @property
+    def a_noun(self) -> str:
+        return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
+
+    @property
     def heading(self) -> str:
         name = _PART_NAMES[Part(self.part)][1]
         if self.question is None:

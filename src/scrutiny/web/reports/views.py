@@ -196,7 +196,7 @@ def statement_add_view(
                 messages.success(request, f"The {listed.noun} is added.")
                 return redirect(_section_url(inspection, page.slug, listed.anchor))
     return _statement_page(
-        request, inspection, page, form, status, heading=f"Add a {listed.noun}", listed=listed
+        request, inspection, page, form, status, heading=f"Add {listed.a_noun}", listed=listed
     )
 
 
@@ -259,7 +259,7 @@ def statement_edit_view(
         page,
         form,
         status,
-        heading=f"Edit a {listed.noun}",
+        heading=f"Edit {listed.a_noun}",
         listed=listed,
         statement=statement,
     )

@@ -250,3 +250,40 @@ def test_a_report_with_no_statements_cannot_be_shared_or_made_final(
         services.report_make_final(
             actor="test", inspection=other_inspection, expected_version=version
         )
+
+
+def test_the_home_page_points_each_person_to_the_report(
+    client_for: Any, inspection: Inspection
+) -> None:
+    home = f"/inspections/{inspection.pk}/"
+    overview = f'href="{url("overview", inspection)}"'
+    lead = text(client_for("lead").get(home))
+    assert overview in lead and "Draft: " in lead
+    partner = text(client_for("partner").get(home))
+    assert overview not in partner
+    assert "Nothing has been shared with you in this inspection yet" in partner
+    assert f'href="{url("shared_draft", inspection)}"' in partner  # "Draft report" in the nav
+    # The administrator manages the Word template but reads no report.
+    admin = text(client_for("admin").get(home))
+    assert url("template", inspection) in admin and overview not in admin
+
+
+def test_a_stale_delete_is_refused_and_the_statement_kept(
+    client_for: Any, inspection: Inspection
+) -> None:
+    s = statement(inspection, "Q2-A1")
+    opened = s.version
+    services.statement_update(
+        actor="test",
+        statement=s,
+        expected_version=opened,
+        text="Reworded",
+        plain=None,
+        evidence_ids=[],
+    )
+    response = client_for("lead").post(
+        url("statement_delete", inspection, statement_id=s.pk), {"version": opened}
+    )
+    assert response.status_code == 409
+    assert "Someone else changed this since you opened it" in text(response)
+    assert Statement.objects.filter(pk=s.pk, text="Reworded").exists()

@@ -304,3 +304,71 @@ def test_the_command_refuses_a_bad_template_clearly(tmp_path: Path):
         2,
         "--template: only --format docx uses a template\n",
     )
+
+
+def _bare_word_template(path: Path) -> None:
+    """A template as Word saves one: a cover paragraph and only the styles it uses."""
+    import zipfile
+
+    plain = docx.Document()
+    plain.add_paragraph("Cover page: {{title}}")
+    plain.save(path.with_suffix(".tmp"))
+    with (
+        zipfile.ZipFile(path.with_suffix(".tmp")) as source,
+        zipfile.ZipFile(path, "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/styles.xml":
+                data = re.sub(
+                    rb'<w:style [^>]*w:styleId="(?!Normal"|DefaultParagraphFont"|TableNormal"|NoList")'
+                    rb'[^"]*".*?</w:style>',
+                    b"",
+                    data,
+                    flags=re.S,
+                )
+            target.writestr(item, data)
+    assert {s.name for s in docx.Document(str(path)).styles} == {
+        "Normal",
+        "Default Paragraph Font",
+        "Normal Table",
+        "No List",
+    }
+
+
+def test_a_template_without_the_built_in_styles_still_gives_real_headings_and_lists(
+    report, rendered, tmp_path
+):
+    path = tmp_path / "bare.docx"
+    _bare_word_template(path)
+    out = docx.Document(io.BytesIO(render_report(report, "docx", template=path)))
+    styles = {p.text: p.style.name for p in out.paragraphs}
+    assert styles["Key messages"] == "Heading 1"
+    assert styles["Limiters that applied"] == "Heading 2"
+    bullets = [p for p in out.paragraphs if p.style.name == "List Bullet"]
+    assert bullets
+    # The bullets' numbering exists in the document's own numbering part.
+    w = docx.oxml.ns.qn
+    num_id = out.styles["List Bullet"].element.find(f"{w('w:pPr')}/{w('w:numPr')}/{w('w:numId')}")
+    numbering = out.part.numbering_part.element
+    assert num_id.get(w("w:val")) in {n.get(w("w:numId")) for n in numbering.findall(w("w:num"))}
+    # No header or footer in the template: the house ones, with page numbers.
+    footer = out.sections[0].footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer
+    assert (
+        out.sections[0].header.paragraphs[0].text
+        == "Anytown and Westshire · inspection reference JI-0001"
+    )
+    # Cover first, then the same text as the HTML.
+    units = docx_units(render_report(report, "docx", template=path))
+    assert units[0] == f"Cover page: {report.title}"
+    assert units[1:] == docx_units(rendered[("public", "docx")])
+
+
+def test_a_count_and_its_share_are_kept_on_one_line_and_small_figures_on_one_page(rendered):
+    html = rendered[("public", "html")].decode()
+    counts = re.findall(r'<td class="scrutiny-report__count">([^<]*)</td>', html)
+    assert "fewer than 5" in counts and any(re.fullmatch(r"\d+ \(\d+%\)", c) for c in counts)
+    # Words are not counts: the meanings in the evaluations table wrap as prose does.
+    assert '<td class="scrutiny-report__count">Important strengths' not in html
+    assert html.count("scrutiny-report__figure--short") >= 5

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from scrutiny.web.accounts.models import User
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.records.models import Assignment, SampledRecord
+from scrutiny.web.reports.models import Comment, Report, Statement
 from scrutiny.web.rules import DenyWithoutRuleMiddleware
 from scrutiny.web.surveys.models import SurveyImport
 
@@ -85,6 +86,28 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     "audit:list": ("GET", {"lead", "assurer"}, 200),
     "audit:csv": ("GET", {"lead", "assurer"}, 200),
 }
+# The report (scrutiny.web.reports). Inspection A's report is a draft not yet shared, so
+# the partnership contact reads only the page saying so; a shared draft: test_reports_*.
+REPORT_TEAM = {"lead", "inspector", "volunteer", "assurer"}
+MATRIX |= {
+    "reports:overview": ("GET", REPORT_TEAM, 200),
+    "reports:section": ("GET", REPORT_TEAM, 200),
+    "reports:statement_add": ("GET", {"lead", "inspector"}, 200),
+    "reports:statement_edit": ("GET", {"lead", "inspector"}, 200),
+    "reports:statement_move": ("POST", {"lead", "inspector"}, 302),
+    "reports:statement_delete": ("GET", {"lead", "inspector"}, 200),
+    # url_kwargs shares the draft for this one: only then may the partnership comment.
+    "reports:statement_comment": ("GET", {"partner"}, 200),
+    "reports:transition": ("GET", {"lead"}, 200),
+    "reports:shared_draft": ("GET", {*REPORT_TEAM, "partner"}, 200),
+    "reports:comments": ("GET", REPORT_TEAM, 200),
+    "reports:comment_resolve": ("GET", {"lead", "inspector"}, 200),
+    "reports:preview": ("GET", REPORT_TEAM, 200),
+    "reports:download": ("GET", REPORT_TEAM, 200),
+    # No case data in a Word template: the site administrator may manage it too.
+    "reports:template": ("GET", {"admin", "lead"}, 200),
+    "reports:template_remove": ("POST", {"admin", "lead"}, 302),
+}
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> list[str]:
@@ -139,12 +162,39 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
             file_name="matrix.csv",
             defaults={"survey": "staff", "size": 1, "content_hash": "x", "status": "done"},
         )[0].pk
+    kwargs |= _report_kwargs(name, params, inspection)
     if "membership_id" in params:
         # A fresh member each time, so an allowed removal has something to remove.
         spare = User.objects.create_user(username=f"spare-{next(_spare)}")
         kwargs["membership_id"] = Membership.objects.create(
             inspection=inspection, user=spare, role=Role.INSPECTOR
         ).pk
+    return kwargs
+
+
+def _report_kwargs(name: str, params: set[str], inspection: Inspection) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    statement = Statement.objects.filter(inspection=inspection).order_by("id").first()
+    if "section" in params:
+        kwargs["section"] = "question-1"
+    if "part" in params:
+        kwargs["part"] = "strengths"
+    if "statement_id" in params:
+        kwargs["statement_id"] = statement.pk
+    if "transition" in params:
+        kwargs["transition"] = "share"
+    if "report_version" in params:
+        kwargs["report_version"] = "public"
+    if "file_type" in params:
+        kwargs["file_type"] = "html"
+    if "comment_id" in params:
+        kwargs["comment_id"] = Comment.objects.get_or_create(
+            inspection=inspection,
+            statement=statement,
+            defaults={"statement_text": statement.text, "where": "Key messages", "text": "x"},
+        )[0].pk
+    if name == "reports:statement_comment":
+        Report.objects.filter(inspection=inspection).update(status=Report.Status.SHARED)
     return kwargs
 
 

@@ -179,3 +179,38 @@ def test_it_keeps_the_optional_report_section_and_omits_it_when_absent() -> None
         actor="test", inspection=bundle_import(actor="test", data=orjson.dumps(data))
     )
     assert "report" not in orjson.loads(bare)
+
+
+def test_it_round_trips_the_statements_and_citations_the_team_edits() -> None:
+    from scrutiny.web.reports import services
+    from scrutiny.web.reports.models import Citation, Statement
+
+    data = demo_bytes(reference="JI-STM", records=20)
+    inspection = bundle_import(actor="test", data=data)
+    imported = parse_bundle(data).report.statements()
+    assert Statement.objects.filter(inspection=inspection).count() == len(imported)
+    assert Citation.objects.filter(statement__inspection=inspection).count() == sum(
+        len(s.evidence) for _, s in imported
+    )
+    notes = {e.ident: e.pk for e in inspection.evidence.all()}
+    added = services.statement_create(
+        actor="test",
+        inspection=inspection,
+        part="areas_for_development",
+        question=3,
+        text="Kinship carers waited too long for financial support.",
+        plain=None,
+        evidence_ids=[notes["E-014"], notes["E-003"]],
+    )
+    services.statement_move(actor="test", statement=added, direction="up")
+    services.report_share(actor="test", inspection=inspection, expected_version=1)
+    first = bundle_export(actor="test", inspection=inspection)
+    section = orjson.loads(first)["report"]
+    # A draft shared with the partnership is still a draft in the bundle.
+    assert section["status"] == "draft"
+    areas = section["questions"][2]["areas_for_development"]
+    assert [s["id"] for s in areas] == ["Q3-A1", "Q3-A3", "Q3-A2"]
+    assert areas[1]["evidence"] == ["E-014", "E-003"]
+    Inspection.objects.get(reference="JI-STM").delete()
+    second = bundle_export(actor="test", inspection=bundle_import(actor="test", data=first))
+    assert first == second

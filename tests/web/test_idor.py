@@ -118,3 +118,43 @@ def test_it_shows_volunteers_progress_but_no_record_links(
     assert "Records read" in home
     assert reverse("records:list", kwargs={"inspection_id": inspection.pk}) not in home
     assert reverse("evidence:list", kwargs={"inspection_id": inspection.pk}) in home
+
+
+def test_it_refuses_report_statements_and_comments_of_a_through_b(
+    client_for: Any, inspection: Inspection, other_inspection: Inspection
+) -> None:
+    from scrutiny.web.reports.models import Comment, Statement
+
+    statement = Statement.objects.filter(inspection=inspection).first()
+    comment = Comment.objects.create(
+        inspection=inspection,
+        statement=statement,
+        statement_text=statement.text,
+        where="Key messages",
+        text="A partnership comment",
+    )
+    outsider = client_for("outsider")
+    for name in ("statement_edit", "statement_delete", "statement_comment"):
+        url = reverse(
+            f"reports:{name}",
+            kwargs={"inspection_id": other_inspection.pk, "statement_id": statement.pk},
+        )
+        response = outsider.get(url)
+        assert response.status_code == 404, name
+        assert statement.text.encode() not in response.content
+    move = reverse(
+        "reports:statement_move",
+        kwargs={"inspection_id": other_inspection.pk, "statement_id": statement.pk},
+    )
+    assert outsider.post(move, {"direction": "down"}).status_code == 404
+    resolve = reverse(
+        "reports:comment_resolve",
+        kwargs={"inspection_id": other_inspection.pk, "comment_id": comment.pk},
+    )
+    assert outsider.get(resolve).status_code == 404
+    assert outsider.post(resolve, {"version": 1, "resolution": "x"}).status_code == 404
+    comment.refresh_from_db()
+    assert comment.resolution == ""
+    for name in ("overview", "shared_draft"):
+        response = outsider.get(reverse(f"reports:{name}", kwargs={"inspection_id": inspection.pk}))
+        assert response.status_code == 404

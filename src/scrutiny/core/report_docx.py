@@ -7,11 +7,16 @@ and carry a caption, and each chart is a PNG with alt text on its drawing.
 An organisation may supply its own template (`template=`): its styles, cover page,
 header and footer are kept. `{{title}}`, `{{partnership}}`, `{{reference}}`,
 `{{version}}` and `{{status}}` anywhere in its body, header or footer are filled in,
-and the report follows the template's own body.
+and the report follows the template's own body. A template saved by Word holds only
+the styles it uses, so a style the report needs (Title, Heading 1, List Bullet ...) that
+the template lacks is copied in from Word's built-in definition, bullets and numbering
+included: the headings stay real headings whatever the template. A template without a
+header or footer gets the house ones (the footer numbers the pages).
 """
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Iterable
 from pathlib import Path
@@ -56,7 +61,9 @@ def render_docx(
     props.language = doc_layout.lang
     props.keywords = version_label(version)
     if template:
+        _ensure_styles(doc)
         _fill_placeholders(doc, _placeholders(report, doc_layout))
+        _house_header_and_footer(doc, report, only_where_missing=True)
         if any(p.text.strip() for p in doc.paragraphs):  # a cover page: the report follows it
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     else:
@@ -87,7 +94,9 @@ def _fill_placeholders(doc: DocxDocument, values: dict[str, str]) -> None:
             section.first_page_header,
             section.first_page_footer,
         ):
-            paragraphs += _all_paragraphs(part.paragraphs, part.tables)
+            # Reading a header the section does not define would add an empty one.
+            if not part.is_linked_to_previous:
+                paragraphs += _all_paragraphs(part.paragraphs, part.tables)
     for paragraph in paragraphs:
         if "{{" not in paragraph.text:
             continue
@@ -112,6 +121,84 @@ def _all_paragraphs(paragraphs: Iterable[Paragraph], tables: Iterable[Any]) -> l
     return out
 
 
+# The styles the report's blocks are written in (see _block and _table).
+_NEEDED_STYLES = (
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "Intense Quote",
+    "List Bullet",
+    "List Number",
+    "Caption",
+    "Table Grid",
+)
+
+
+def _ensure_styles(doc: DocxDocument) -> None:
+    """Copy into a template each style the report needs and the template lacks, from
+    Word's built-in definitions (python-docx's default document), with the character
+    style each is linked to and the numbering its bullets or numbers come from."""
+    names = {s.name for s in doc.styles}
+    missing = [n for n in _NEEDED_STYLES if n not in names]
+    if not missing:
+        return
+    builtin = Document()
+    ids = {s.style_id for s in doc.styles}
+    for name in missing:
+        source = builtin.styles[name].element
+        style = copy.deepcopy(source)
+        link = style.find(qn("w:link"))
+        if link is not None and link.get(qn("w:val")) not in ids:
+            linked = builtin.styles.element.get_by_id(link.get(qn("w:val")))
+            if linked is not None:
+                doc.styles.element.append(copy.deepcopy(linked))
+                ids.add(link.get(qn("w:val")))
+            else:
+                style.remove(link)
+        num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        if num_id is not None:
+            num_id.set(qn("w:val"), _copy_numbering(doc, builtin, num_id.get(qn("w:val"))))
+        doc.styles.element.append(style)
+        ids.add(style.get(qn("w:styleId")))
+
+
+def _copy_numbering(doc: DocxDocument, builtin: DocxDocument, num_id: str) -> str:
+    """Copy one list definition (w:num and its w:abstractNum) into the template's own
+    numbering, under fresh ids; the template's own lists are left as they are."""
+    source = builtin.part.numbering_part.element
+    target = doc.part.numbering_part.element
+    num = next(n for n in source.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(
+        a
+        for a in source.findall(qn("w:abstractNum"))
+        if a.get(qn("w:abstractNumId")) == abstract_id
+    )
+
+    def fresh(tag: str, attribute: str) -> str:
+        used = [int(e.get(qn(attribute))) for e in target.findall(qn(tag))]
+        return str(max(used, default=0) + 1)
+
+    new_abstract = copy.deepcopy(abstract)
+    new_abstract.set(qn("w:abstractNumId"), fresh("w:abstractNum", "w:abstractNumId"))
+    for nsid in new_abstract.findall(qn("w:nsid")):  # Word tells lists apart by nsid
+        new_abstract.remove(nsid)
+    new_num = OxmlElement("w:num")
+    new_num.set(qn("w:numId"), fresh("w:num", "w:numId"))
+    pointer = OxmlElement("w:abstractNumId")
+    pointer.set(qn("w:val"), new_abstract.get(qn("w:abstractNumId")))
+    new_num.append(pointer)
+    # The schema wants every abstractNum before the first num.
+    nums = target.findall(qn("w:num"))
+    if nums:
+        nums[0].addprevious(new_abstract)
+    else:
+        target.append(new_abstract)
+    target.append(new_num)
+    return str(new_num.get(qn("w:numId")))
+
+
 def _house_style(doc: DocxDocument, report: Report) -> None:
     """The look of a document made without a template: plain, readable, numbered pages."""
     normal = doc.styles["Normal"]
@@ -122,18 +209,37 @@ def _house_style(doc: DocxDocument, report: Report) -> None:
     normal.element.get_or_add_rPr().append(lang)
     for section in doc.sections:
         section.left_margin = section.right_margin = Cm(2.2)
-        header = section.header.paragraphs[0]
-        header.text = f"{report.partnership} · inspection reference {report.reference}"
-        header.runs[0].font.size = Pt(8)
-        header.runs[0].font.color.rgb = _GREY
-        footer = section.footer.paragraphs[0]
-        for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
-            if piece.isupper():
-                _field(footer, piece)
-            else:
-                footer.add_run(piece)
-        for run in footer.runs:
-            run.font.size = Pt(8)
+    _house_header_and_footer(doc, report, only_where_missing=False)
+
+
+def _house_header_and_footer(
+    doc: DocxDocument, report: Report, *, only_where_missing: bool
+) -> None:
+    """The partnership and reference in the header, "Page n of m" in the footer; with a
+    template, only in a section that defines no header or footer of its own."""
+    for section in doc.sections:
+        if not only_where_missing or section.header.is_linked_to_previous:
+            _house_header(section.header.paragraphs[0], report)
+        if not only_where_missing or section.footer.is_linked_to_previous:
+            _house_footer(section.footer.paragraphs[0])
+        if only_where_missing:
+            break  # later sections inherit the first one's when they define none
+
+
+def _house_header(header: Paragraph, report: Report) -> None:
+    header.text = f"{report.partnership} · inspection reference {report.reference}"
+    header.runs[0].font.size = Pt(8)
+    header.runs[0].font.color.rgb = _GREY
+
+
+def _house_footer(footer: Paragraph) -> None:
+    for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
+        if piece.isupper():
+            _field(footer, piece)
+        else:
+            footer.add_run(piece)
+    for run in footer.runs:
+        run.font.size = Pt(8)
 
 
 def _field(paragraph: Paragraph, instruction: str) -> None:

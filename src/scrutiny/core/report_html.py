@@ -9,6 +9,7 @@ screen and print, so it reads well when saved or printed without the design syst
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from scrutiny.core.report import Report, Version
@@ -57,6 +58,8 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; }
 figure { margin: .5rem 0 1rem; }
 figure svg { width: 100%; height: auto; }
+/* A count and its share ("54 (27%)", "fewer than 5") is read as one: never split it. */
+.scrutiny-report__count { white-space: nowrap; }
 .scrutiny-report__contents ol { list-style: none; padding-left: 0; }
 .scrutiny-report__contents li { margin: .2rem 0; }
 a { color: #0065bd; }
@@ -74,6 +77,11 @@ a:focus { outline: 3px solid #fdd522; background: #fdd522; color: #1a1a1a; }
   caption { break-after: avoid; }
   /* A short table moves whole to the next page rather than leave its caption behind. */
   .scrutiny-report__table--short { break-inside: avoid; }
+  /* A small figure (a chart of a few bars and its short table) stays on one page, so the
+     table is never parted from its chart; a big one may break between the two. */
+  .scrutiny-report__figure--short { break-inside: avoid; }
+  /* The closing section is two short paragraphs: never leave one alone on a last page. */
+  section[aria-labelledby="next-steps"], section[aria-labelledby="next"] { break-inside: avoid; }
 }
 """
 
@@ -112,8 +120,12 @@ def _article(doc: Layout) -> str:
             continue  # drawn with its heading, below
         if isinstance(block, Heading) and n + 1 < len(blocks) and isinstance(blocks[n + 1], Figure):
             # A figure's heading, chart and table stay together on a printed page.
-            figure = _block(blocks[n + 1])
-            out.append(f'<div class="scrutiny-report__figure">{_block(block)}\n{figure}</div>')
+            chart = blocks[n + 1]
+            assert isinstance(chart, Figure)
+            short = " scrutiny-report__figure--short" if len(chart.chart.table.rows) <= 4 else ""
+            out.append(
+                f'<div class="scrutiny-report__figure{short}">{_block(block)}\n{_block(chart)}</div>'
+            )
             continue
         out.append(_block(block))
     if in_section:
@@ -174,12 +186,21 @@ def _block(block: Block) -> str:
     raise AssertionError(f"unknown block {block!r}")
 
 
+# A table cell that is a count, a count with its share, or a suppressed count.
+_COUNT = re.compile(r"\d[\d,]*( \(\d+(\.\d+)?%\))?|fewer than \d+|not shown")
+
+
 def _table(table: DataTable) -> str:
     short = " scrutiny-report__table--short" if len(table.rows) <= 8 else ""
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in table.headers)
     rows = "".join(
         f'<tr><th scope="row">{escape(row[0])}</th>'
-        + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:])
+        + "".join(
+            f'<td class="scrutiny-report__count">{escape(cell)}</td>'
+            if _COUNT.fullmatch(cell)
+            else f"<td>{escape(cell)}</td>"
+            for cell in row[1:]
+        )
         + "</tr>"
         for row in table.rows
     )

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "scrutiny.web.surveys",
     "scrutiny.web.evidence",
     "scrutiny.web.evaluations",
+    "scrutiny.web.reports",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +258,9 @@ SURVEY_UPLOAD_MAX_BYTES = env_int("SCRUTINY_SURVEY_UPLOAD_MAX_BYTES", 200 * 1024
 SURVEY_UPLOADS_DIR = DATA_DIR / "survey-uploads"
 ATTACHMENT_MAX_BYTES = env_int("SCRUTINY_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 ATTACHMENTS_DIR = DATA_DIR / "attachments"
+# An organisation's Word template for the report's DOCX downloads (scrutiny.web.reports).
+REPORT_TEMPLATE_MAX_BYTES = env_int("SCRUTINY_REPORT_TEMPLATE_MAX_BYTES", 10 * 1024 * 1024)
+REPORT_TEMPLATES_DIR = DATA_DIR / "report-templates"
 # Survey imports run in a thread that writes its progress to the database; tests that
 # use one database transaction run them inline instead.
 SURVEY_IMPORT_IN_BACKGROUND = env_bool("SCRUTINY_SURVEY_IMPORT_IN_BACKGROUND", True)

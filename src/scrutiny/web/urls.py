@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("scrutiny.web.surveys.urls")),
     path("", include("scrutiny.web.evidence.urls")),
     path("", include("scrutiny.web.evaluations.urls")),
+    path("", include("scrutiny.web.reports.urls")),
     path("", include("scrutiny.web.audit.urls")),
 ]

@@ -20,6 +20,7 @@ from scrutiny.web.evaluations.models import GroupEvaluation, ProposedEvaluation,
 from scrutiny.web.evidence.models import Evidence, EvidenceIndicator, EvidenceQuestion
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.records.models import Rating, RecordReading
+from scrutiny.web.reports.bundle_rows import report_rows_create, report_section_data
 from scrutiny.web.surveys.models import Answer, SurveyResponse
 
 CHILDREN_NOT_SAFE = "children_not_safe_concerning"
@@ -48,6 +49,7 @@ def bundle_import(*, actor: Any, data: bytes | str) -> Inspection:
                 "survey_responses": len(bundle.survey_responses),
                 "evidence": len(bundle.evidence),
                 "significant_concerns": len(bundle.significant_concerns),
+                "report_statements": len(bundle.report.statements()) if bundle.report else 0,
             },
         )
     return inspection
@@ -60,7 +62,6 @@ def _create_rows(bundle: Bundle) -> Inspection:
         programme=bundle.programme,
         start=bundle.inspection.start,
         children_not_safe_concerning=bundle.team_judgements.get(CHILDREN_NOT_SAFE),
-        report_section=None if bundle.report is None else bundle.report.model_dump(mode="json"),
     )
     readings = RecordReading.objects.bulk_create(
         RecordReading(
@@ -139,6 +140,7 @@ def _create_rows(bundle: Bundle) -> Inspection:
         ProposedEvaluation(inspection=inspection, indicator=indicator, value=value)
         for indicator, value in bundle.proposed_evaluations.items()
     )
+    report_rows_create(inspection=inspection, section=bundle.report, evidence=notes)
     return inspection
 
 
@@ -181,7 +183,8 @@ def inspection_bundle_data(*, inspection: Inspection) -> dict[str, Any]:
     judgements = {}
     if inspection.children_not_safe_concerning is not None:
         judgements[CHILDREN_NOT_SAFE] = inspection.children_not_safe_concerning
-    report = {} if inspection.report_section is None else {"report": inspection.report_section}
+    section = report_section_data(inspection=inspection)
+    report = {} if section is None else {"report": section}
     return {
         "format": FORMAT,
         "programme": inspection.programme,

@@ -29,9 +29,6 @@ class Inspection(models.Model):
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.SCOPING)
     # team_judgements.children_not_safe_concerning: None until the team decides.
     children_not_safe_concerning = models.BooleanField(null=True, blank=True)
-    # The bundle's optional `report` section (statements citing evidence), kept whole
-    # until the report pages give it tables of its own; None when the bundle has none.
-    report_section = models.JSONField(null=True, blank=True)
     # Optimistic locking: every change bumps it; a save based on an older one is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -81,7 +81,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_CONCERNS,
         }
     ),
-    # Partnership staff see only what the team shares with them (the draft report, later).
+    # Partnership staff see only what the team shares with them (the draft report, below).
     Role.PARTNERSHIP_CONTACT: frozenset({VIEW}),
 }
 
@@ -100,7 +100,35 @@ IMPORT_SURVEYS = "surveys.import"
 ROLE_PERMISSIONS[Role.LEAD_INSPECTOR] |= {IMPORT_SURVEYS}
 ROLE_PERMISSIONS[Role.INSPECTOR] |= {IMPORT_SURVEYS}
 
-ADMINISTRATOR_PERMISSIONS = frozenset({VIEW, EDIT, MANAGE_TEAM})
+# The published report (scrutiny.web.reports). The team reads the whole report, the
+# internal version with its evidence references included; the lead inspector and
+# inspectors write the statements and resolve the partnership's comments; the lead
+# inspector moves the report on (shares the draft, makes it final, publishes it, reopens
+# it). The partnership contact reads only a draft shared with them (the public text,
+# without evidence) and comments on its statements; the selectors hide it otherwise.
+VIEW_REPORT = "report.view"
+EDIT_REPORT = "report.edit"
+RESOLVE_COMMENTS = "report.resolve"
+MOVE_REPORT_ON = "report.status"
+READ_SHARED_DRAFT = "report.shared_draft"
+COMMENT_ON_DRAFT = "report.comment"
+# Downloads of the public and young people's versions (the partnership: once shared).
+DOWNLOAD_REPORT = "report.download"
+# The organisation's Word template for the DOCX downloads: no case data in it.
+MANAGE_REPORT_TEMPLATE = "report.template"
+_REPORT_TEAM = {VIEW_REPORT, READ_SHARED_DRAFT, DOWNLOAD_REPORT}
+ROLE_PERMISSIONS[Role.LEAD_INSPECTOR] |= _REPORT_TEAM | {
+    EDIT_REPORT,
+    RESOLVE_COMMENTS,
+    MOVE_REPORT_ON,
+    MANAGE_REPORT_TEMPLATE,
+}
+ROLE_PERMISSIONS[Role.INSPECTOR] |= _REPORT_TEAM | {EDIT_REPORT, RESOLVE_COMMENTS}
+ROLE_PERMISSIONS[Role.YOUNG_INSPECTION_VOLUNTEER] |= _REPORT_TEAM
+ROLE_PERMISSIONS[Role.QUALITY_ASSURER] |= _REPORT_TEAM
+ROLE_PERMISSIONS[Role.PARTNERSHIP_CONTACT] |= {READ_SHARED_DRAFT, COMMENT_ON_DRAFT, DOWNLOAD_REPORT}
+
+ADMINISTRATOR_PERMISSIONS = frozenset({VIEW, EDIT, MANAGE_TEAM, MANAGE_REPORT_TEMPLATE})
 
 
 def permissions_for(*, role: str | None, is_administrator: bool) -> frozenset[str]:

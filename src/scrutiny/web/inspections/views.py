@@ -24,6 +24,7 @@ from scrutiny.web.inspections.services import (
     membership_add,
     membership_remove,
 )
+from scrutiny.web.reports.selectors import report_for, shared_with_partnership
 from scrutiny.web.rules import administrator, inspection_permission, signed_in
 
 
@@ -76,6 +77,7 @@ def bundle_import_view(request: HttpRequest) -> HttpResponse:
 def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     can = inspection.viewer_permissions
     progress = inspection_progress(inspection=inspection) if roles.PROGRESS in can else None
+    report = report_for(inspection=inspection) if roles.READ_SHARED_DRAFT in can else None
     return render(
         request,
         "inspections/home.html",
@@ -85,6 +87,8 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
             "programme": load_programme(inspection.programme),
             "evaluations": progress.evaluations if progress else [],
             "role_label": Role(inspection.viewer_role).label if inspection.viewer_role else None,
+            "report": report,
+            "report_shared": report is not None and shared_with_partnership(report),
         },
     )
 

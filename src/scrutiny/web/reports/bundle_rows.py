@@ -1,0 +1,91 @@
+"""The bundle's `report` section to and from the report tables (for `bundle_io`).
+
+Import keeps each list's order (`position`) and each statement's citations in order,
+so export → import → export gives the same bytes. The section's questions are written
+in question order, each only when it has a statement: an empty entry says nothing the
+absence of one does not.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from scrutiny.core.bundle import ReportSection, ReportStatement
+from scrutiny.web.evidence.models import Evidence
+from scrutiny.web.reports.models import Citation, Report, Statement
+
+# Where each list of the bundle's section goes: (part, has a question).
+QUESTION_PARTS = ("strengths", "areas_for_development", "key_messages")
+
+
+def report_rows_create(
+    *, inspection: Any, section: ReportSection | None, evidence: Iterable[Evidence]
+) -> int:
+    """Write an imported section's rows; the number of statements written."""
+    if section is None:
+        return 0
+    Report.objects.create(inspection=inspection, status=section.status)
+    lists: list[tuple[str, int | None, list[ReportStatement]]] = [
+        ("context", None, section.context),
+        ("key_messages", None, section.key_messages),
+    ]
+    for q in section.questions:
+        lists += [(part, q.question, getattr(q, part)) for part in QUESTION_PARTS]
+    rows = [
+        (
+            Statement(
+                inspection=inspection,
+                ident=s.id,
+                part=part,
+                question=question,
+                position=n,
+                text=s.text,
+                plain=s.plain,
+            ),
+            s.evidence,
+        )
+        for part, question, statements in lists
+        for n, s in enumerate(statements)
+    ]
+    created = Statement.objects.bulk_create([row for row, _ in rows])
+    by_ident = {e.ident: e for e in evidence}
+    Citation.objects.bulk_create(
+        Citation(statement=row, evidence=by_ident[ref], position=k)
+        for row, (_, refs) in zip(created, rows, strict=True)
+        for k, ref in enumerate(refs)
+    )
+    return len(created)
+
+
+def report_section_data(*, inspection: Any) -> dict[str, Any] | None:
+    """The section as bundle data, or None when the inspection has no report yet."""
+    report = Report.objects.filter(inspection=inspection).only("status").first()
+    if report is None:
+        return None
+    cited: dict[int, list[str]] = defaultdict(list)
+    for statement_id, ident in (
+        Citation.objects.filter(statement__inspection=inspection)
+        .order_by("statement_id", "position", "id")
+        .values_list("statement_id", "evidence__ident")
+    ):
+        cited[statement_id].append(ident)
+    lists: dict[tuple[str, int | None], list[dict[str, Any]]] = defaultdict(list)
+    for pk, ident, part, question, text, plain in (
+        Statement.objects.filter(inspection=inspection)
+        .order_by("position", "id")
+        .values_list("id", "ident", "part", "question", "text", "plain")
+    ):
+        lists[(part, question)].append(
+            {"id": ident, "text": text, "evidence": cited[pk], "plain": plain}
+        )
+    questions = sorted({q for _, q in lists if q is not None})
+    return {
+        # A draft shared with the partnership is still a draft.
+        "status": "draft" if report.status == Report.Status.SHARED else report.status,
+        "context": lists[("context", None)],
+        "key_messages": lists[("key_messages", None)],
+        "questions": [
+            {"question": q, **{part: lists[(part, q)] for part in QUESTION_PARTS}}
+            for q in questions
+        ],
+    }

@@ -1,0 +1,235 @@
+"""Downloads of the report from the web app: the core's report of the stored inspection,
+the same as `scrutiny report` prints from its exported bundle; the public versions free
+of evidence references and of record, respondent and statement ids."""
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from scrutiny.cli import main as scrutiny_main
+from scrutiny.web.audit.models import AuditEvent
+from scrutiny.web.inspections.bundle_io import bundle_export
+from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.reports.models import ReportTemplate, Statement
+from tests.core.test_report_formats import docx_units, html_units, pdf_text, squeeze
+
+from .report_steps import share, url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _templates_dir(settings: Any, tmp_path: Path) -> None:
+    settings.REPORT_TEMPLATES_DIR = tmp_path / "report-templates"
+
+
+def download(client: Any, inspection: Inspection, version: str, file_type: str) -> Any:
+    return client.get(url("download", inspection, report_version=version, file_type=file_type))
+
+
+def identifiers(inspection: Inspection) -> re.Pattern[str]:
+    ids = set(inspection.evidence.values_list("ident", flat=True))
+    ids |= set(inspection.record_readings.values_list("record", flat=True))
+    ids |= set(inspection.record_readings.values_list("reader", flat=True))
+    ids |= set(inspection.survey_responses.values_list("respondent", flat=True))
+    ids |= set(Statement.objects.filter(inspection=inspection).values_list("ident", flat=True))
+    ids |= set(inspection.significant_concerns.values_list("ident", flat=True))
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(ids))) + r")(?![\w-])")
+
+
+@pytest.mark.parametrize("version", ["public", "young-people"])
+def test_the_public_versions_hold_no_evidence_record_respondent_or_statement_id(
+    client_for: Any, inspection: Inspection, version: str
+) -> None:
+    client = client_for("lead")
+    pattern = identifiers(inspection)
+    texts = {
+        "html": download(client, inspection, version, "html").content.decode(),
+        "docx": "\n".join(docx_units(download(client, inspection, version, "docx").content)),
+        "pdf": pdf_text(download(client, inspection, version, "pdf").content),
+    }
+    for fmt, text in texts.items():
+        assert pattern.findall(text) == [], fmt
+        assert "Evidence:" not in text, fmt
+    preview = client.get(url("preview", inspection, report_version=version)).content.decode()
+    article = preview[preview.index("<article") : preview.index("</article>")]
+    assert pattern.findall(article) == []
+
+
+def test_the_internal_version_carries_the_evidence_references(
+    client_for: Any, inspection: Inspection
+) -> None:
+    html = download(client_for("assurer"), inspection, "internal", "html").content.decode()
+    assert "[Evidence: E-001, E-002]" in html
+    assert "Statements without evidence" in html
+
+
+def test_the_web_download_is_the_report_the_command_line_makes_from_the_export(
+    client_for: Any, inspection: Inspection, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "exported.json"
+    bundle.write_bytes(bundle_export(actor="test", inspection=inspection))
+    for version in ("public", "internal", "young-people"):
+        out = tmp_path / f"{version}.html"
+        assert (
+            scrutiny_main(
+                ["report", str(bundle), "--format", "html", "--version", version, "-o", str(out)]
+            )
+            == 0
+        )
+        web = download(client_for("lead"), inspection, version, "html")
+        assert web.content == out.read_bytes(), version
+
+
+def test_the_three_formats_carry_the_same_text(client_for: Any, inspection: Inspection) -> None:
+    client = client_for("inspector")
+    units = html_units(download(client, inspection, "public", "html").content)
+    assert len(units) > 20
+    in_docx = docx_units(download(client, inspection, "public", "docx").content)
+    assert [u for u in units if u not in in_docx] == []
+    assert [u for u in in_docx if u not in units] == []
+    pdf = squeeze(pdf_text(download(client, inspection, "public", "pdf").content))
+    assert [u for u in units if squeeze(u) not in pdf] == []
+
+
+def test_each_download_is_recorded_as_an_export(client_for: Any, inspection: Inspection) -> None:
+    response = download(client_for("volunteer"), inspection, "young-people", "docx")
+    assert response["Content-Disposition"] == 'attachment; filename="JI-A-report-young-people.docx"'
+    event = AuditEvent.objects.filter(action="export", object_type="report").get()
+    assert (event.actor_name, event.object_id) == ("volunteer", "young-people.docx")
+
+
+def test_an_unknown_version_or_format_is_not_found(client_for: Any, inspection: Inspection) -> None:
+    client = client_for("lead")
+    assert download(client, inspection, "secret", "html").status_code == 404
+    assert download(client, inspection, "public", "exe").status_code == 404
+
+
+def test_the_partnership_downloads_the_public_versions_of_a_shared_draft(
+    client_for: Any, inspection: Inspection
+) -> None:
+    share(inspection)
+    partner = client_for("partner")
+    assert download(partner, inspection, "public", "html").status_code == 200
+    assert download(partner, inspection, "young-people", "docx").status_code == 200
+    assert download(partner, inspection, "internal", "html").status_code == 404
+    assert partner.get(url("preview", inspection, report_version="internal")).status_code == 404
+
+
+# --- the organisation's Word template ----------------------------------------------
+
+
+def word_template(path: Path) -> Path:
+    template = docx.Document()
+    template.add_paragraph("Care Agency", style="Title")
+    template.add_paragraph("{{title}} ({{status}})")
+    template.sections[0].header.paragraphs[0].text = "Care Agency · {{reference}}"
+    template.styles["Heading 1"].font.color.rgb = docx.shared.RGBColor(0x70, 0x1A, 0x5C)
+    template.save(path)
+    return path
+
+
+def upload(client: Any, inspection: Inspection, name: str, content: bytes) -> Any:
+    f = io.BytesIO(content)
+    f.name = name
+    return client.post(url("template", inspection), {"template": f})
+
+
+def test_word_downloads_fill_the_uploaded_template(
+    client_for: Any, inspection: Inspection, tmp_path: Path, settings: Any
+) -> None:
+    content = word_template(tmp_path / "agency.docx").read_bytes()
+    response = upload(client_for("lead"), inspection, "agency.docx", content)
+    assert response.status_code == 302
+    template = ReportTemplate.objects.get(inspection=inspection)
+    stored = Path(settings.REPORT_TEMPLATES_DIR) / template.stored_name
+    assert stored.read_bytes() == content
+    # Outside the web root: nothing under the static files serves it.
+    assert not stored.resolve().is_relative_to(Path(settings.STATIC_ROOT).resolve())
+    out = docx.Document(
+        io.BytesIO(download(client_for("lead"), inspection, "public", "docx").content)
+    )
+    texts = [p.text for p in out.paragraphs]
+    assert texts[0] == "Care Agency"
+    assert texts[1].endswith("(Draft)") and texts[1].startswith("Report of a joint inspection")
+    assert out.sections[0].header.paragraphs[0].text == "Care Agency · JI-A"
+    assert out.styles["Heading 1"].font.color.rgb == docx.shared.RGBColor(0x70, 0x1A, 0x5C)
+    event = AuditEvent.objects.filter(object_type="report_template").get()
+    assert event.after["sha256"] == template.sha256
+
+
+def test_the_administrator_replaces_and_removes_the_template(
+    client_for: Any, inspection: Inspection, tmp_path: Path, settings: Any
+) -> None:
+    admin = client_for("admin")
+    content = word_template(tmp_path / "a.docx").read_bytes()
+    assert upload(admin, inspection, "first.docx", content).status_code == 302
+    first = ReportTemplate.objects.get(inspection=inspection)
+    assert upload(admin, inspection, "second.docx", content).status_code == 302
+    second = ReportTemplate.objects.get(inspection=inspection)
+    directory = Path(settings.REPORT_TEMPLATES_DIR)
+    assert (
+        not (directory / first.stored_name).exists() and (directory / second.stored_name).exists()
+    )
+    assert admin.post(url("template_remove", inspection)).status_code == 302
+    assert not ReportTemplate.objects.exists() and list(directory.iterdir()) == []
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"just some text", "this is not a Word document (.docx), whatever its name says"),
+        (_zip({"a.txt": b"x"}), "this zip file is not a Word document (.docx)"),
+        (
+            _zip(
+                {
+                    "[Content_Types].xml": b"application/vnd.ms-word.document.macroEnabled.main+xml",
+                    "word/document.xml": b"<x/>",
+                }
+            ),
+            "not a Word template (.dotx) or a macro-enabled document (.docm)",
+        ),
+        (
+            _zip(
+                {
+                    "[Content_Types].xml": b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    "word/document.xml": b"<broken",
+                }
+            ),
+            "Word could not use this document",
+        ),
+        (b"", "The submitted file is empty."),
+    ],
+)
+def test_it_refuses_a_file_that_is_not_a_usable_word_document(
+    client_for: Any, inspection: Inspection, settings: Any, content: bytes, message: str
+) -> None:
+    response = upload(client_for("lead"), inspection, "template.docx", content)
+    assert response.status_code == 422
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not ReportTemplate.objects.exists()
+    directory = Path(settings.REPORT_TEMPLATES_DIR)
+    assert not directory.exists() or list(directory.iterdir()) == []
+
+
+def test_it_refuses_an_oversized_template_before_reading_it(
+    client_for: Any, inspection: Inspection, settings: Any
+) -> None:
+    settings.REPORT_TEMPLATE_MAX_BYTES = 1000
+    response = upload(client_for("lead"), inspection, "big.docx", b"PK" + b"x" * 5000)
+    assert response.status_code == 422
+    assert "templates up to 1000 bytes are accepted" in response.content.decode()
+    assert not ReportTemplate.objects.exists()

@@ -256,7 +256,22 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SURVEY_UPLOAD_MAX_BYTES = env_int("SCRUTINY_SURVEY_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 SURVEY_UPLOADS_DIR = DATA_DIR / "survey-uploads"
 ATTACHMENT_MAX_BYTES = env_int("SCRUTINY_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
-ATTACHMENTS_DIR = DATA_DIR / "attachments"
+ATTACHMENTS_DIR = Path(env_str("SCRUTINY_ATTACHMENTS_DIR", str(DATA_DIR / "attachments"))).resolve()
+
+
+def outside_web_root(directory: Path) -> Path:
+    """Refuse a directory for children's files that whitenoise could serve: inside
+    STATIC_ROOT, or inside the package, whose apps' static folders are served too."""
+    for served in (STATIC_ROOT.resolve(), BASE_DIR.resolve()):
+        if directory == served or served in directory.parents:
+            raise ValueError(
+                f"SCRUTINY_ATTACHMENTS_DIR={directory} is inside {served}, which is served "
+                "as static files; keep attachments outside it"
+            )
+    return directory
+
+
+outside_web_root(ATTACHMENTS_DIR)
 # Survey imports run in a thread that writes its progress to the database; tests that
 # use one database transaction run them inline instead.
 SURVEY_IMPORT_IN_BACKGROUND = env_bool("SCRUTINY_SURVEY_IMPORT_IN_BACKGROUND", True)

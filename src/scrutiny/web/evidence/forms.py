@@ -38,7 +38,17 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(files) > FILES_PER_SAVE:
             raise forms.ValidationError(f"Attach at most {FILES_PER_SAVE} files at a time")
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+        cleaned = []
+        for f in files:
+            try:
+                cleaned.append(super().clean(f, initial))
+            except forms.ValidationError as exc:
+                # Name the file: with several chosen, "the file is empty" says too little.
+                name = getattr(f, "name", "") or "A file"
+                raise forms.ValidationError(
+                    [f"{name}: {m[0].lower()}{m[1:]}" for m in exc.messages]
+                ) from exc
+        return cleaned
 
 
 def _mb(n: int) -> str:

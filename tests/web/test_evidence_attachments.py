@@ -100,7 +100,9 @@ def test_it_keeps_pdf_word_and_image_files_with_the_note(
     assert pdf.sha256 == __import__("hashlib").sha256(PDF).hexdigest()
     assert pdf.uploaded_by.username == "inspector"
     assert attachment_path(pdf).stat().st_mode & 0o777 == 0o600
-    assert AuditEvent.objects.filter(action="create", object_type="evidence_attachment").count() == 3
+    assert (
+        AuditEvent.objects.filter(action="create", object_type="evidence_attachment").count() == 3
+    )
     # Nothing is left in the staging area, and the stored names say nothing of the files.
     assert not list(staging_dir().glob("*"))
     assert all("plan" not in a.stored_name for a in kept.values())
@@ -122,8 +124,13 @@ def test_a_png_named_pdf_is_kept_as_a_png(client_for: Any, inspection: Inspectio
         ("page.pdf", b"<html><script>alert(1)</script></html>", "is not a PDF"),
         ("logo.pdf", b'<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>', "is not a PDF"),
         ("archive.docx", zipped({"evil.exe": EXE}), "This zip file is not a Word document"),
-        ("macro.docx", zipped({"[Content_Types].xml": b"", "word/document.xml": b"",
-                               "word/vbaProject.bin": b"x"}), "contains macros"),  # fmt: skip
+        (
+            "macro.docx",
+            zipped(
+                {"[Content_Types].xml": b"", "word/document.xml": b"", "word/vbaProject.bin": b"x"}
+            ),
+            "contains macros",
+        ),  # fmt: skip
         ("broken.docx", b"PK\x03\x04" + b"\x00" * 30, "damaged zip"),
     ],
 )
@@ -150,7 +157,9 @@ def test_the_service_refuses_an_unreadable_or_missing_file(
 ) -> None:
     note = inspection.evidence.first()
     with pytest.raises(AttachmentRefused, match="could not be read"):
-        attachment_add(actor="test", evidence=note, path=tmp_path / "gone.pdf", file_name="gone.pdf")
+        attachment_add(
+            actor="test", evidence=note, path=tmp_path / "gone.pdf", file_name="gone.pdf"
+        )
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     with pytest.raises(AttachmentRefused, match="empty.pdf: the file is empty"):
@@ -158,7 +167,9 @@ def test_the_service_refuses_an_unreadable_or_missing_file(
     assert not empty.exists()  # a refused staged file is removed
     staged = tmp_path / "plan"
     staged.write_bytes(PDF)
-    kept = attachment_add(actor="test", evidence=note, path=staged, file_name="C:\\Users\\x\\plan.pdf")
+    kept = attachment_add(
+        actor="test", evidence=note, path=staged, file_name="C:\\Users\\x\\plan.pdf"
+    )
     assert kept.file_name == "plan.pdf" and not staged.exists()
 
 

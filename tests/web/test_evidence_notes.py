@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from scrutiny.core import suggest
@@ -18,6 +19,7 @@ from scrutiny.web.evidence.services import (
     evidence_create,
     evidence_update,
 )
+from scrutiny.web.evidence.uploads import staging_dir
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
 
@@ -433,12 +435,17 @@ def test_without_javascript_suggest_and_accept_come_back_in_the_form(
     )
     before = inspection.evidence.count()
 
-    suggested = client.post(url("evidence:create", inspection), {**form, "action": "suggest"})
+    chosen = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n")
+    suggested = client.post(
+        url("evidence:create", inspection), {**form, "action": "suggest", "attachments": [chosen]}
+    )
     accepted = client.post(url("evidence:create", inspection), {**form, "accept": "question:5"})
 
     assert suggested.status_code == accepted.status_code == 200
     assert inspection.evidence.count() == before  # nothing saved while suggesting
     assert "Suggested tags" in suggested.content.decode()
+    assert "Files are not kept when you ask for suggestions" in suggested.content.decode()
+    assert not list(staging_dir().glob("*"))  # the staged file went with the request
     page = accepted.content.decode()
     assert 'value="5" class="ds_checkbox__input" id="id_questions_4" checked' in page
     assert "Chief officers shared a clear vision and values.</textarea>" in page

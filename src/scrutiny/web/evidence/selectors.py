@@ -129,8 +129,8 @@ def evidence_choices(*, inspection: object) -> list[tuple[str, str]]:
     ]
 
 
-def evidence_coverage(*, inspection: Inspection, programme: Programme) -> Coverage:
-    """Counts per question and per indicator by source and kind."""
+def _tag_maps(inspection: object) -> tuple[dict[int, list[int]], dict[int, list[str]]]:
+    """Each note's questions and indicators, by note pk, in two queries."""
     questions: dict[int, list[int]] = {}
     for evidence_id, number in EvidenceQuestion.objects.filter(
         evidence__inspection=inspection
@@ -141,6 +141,12 @@ def evidence_coverage(*, inspection: Inspection, programme: Programme) -> Covera
         evidence__inspection=inspection
     ).values_list("evidence_id", "indicator"):
         indicators.setdefault(evidence_id, []).append(indicator)
+    return questions, indicators
+
+
+def evidence_coverage(*, inspection: Inspection, programme: Programme) -> Coverage:
+    """Counts per question and per indicator by source and kind."""
+    questions, indicators = _tag_maps(inspection)
     notes = [
         Note(source, kind, questions.get(pk, []), indicators.get(pk, []))
         for pk, source, kind in Evidence.objects.filter(inspection=inspection).values_list(
@@ -153,26 +159,13 @@ def evidence_coverage(*, inspection: Inspection, programme: Programme) -> Covera
 def tagged_notes(*, inspection: Inspection, leave_out: int | None = None) -> list[TaggedNote]:
     """The team's tagging so far, for suggestions to learn from: every note with at least
     one tag, except ``leave_out`` (the note being edited must not suggest its own tags)."""
-    questions: dict[int, list[int]] = {}
-    for evidence_id, number in EvidenceQuestion.objects.filter(
-        evidence__inspection=inspection
-    ).values_list("evidence_id", "question"):
-        questions.setdefault(evidence_id, []).append(number)
-    indicators: dict[int, list[str]] = {}
-    for evidence_id, indicator in EvidenceIndicator.objects.filter(
-        evidence__inspection=inspection
-    ).values_list("evidence_id", "indicator"):
-        indicators.setdefault(evidence_id, []).append(indicator)
-    out = []
-    for pk, text in (
-        Evidence.objects.filter(inspection=inspection)
-        .order_by("position")
-        .values_list("pk", "text")
-    ):
-        if pk == leave_out or not (questions.get(pk) or indicators.get(pk)):
-            continue
-        out.append(TaggedNote(text, tuple(questions.get(pk, ())), tuple(indicators.get(pk, ()))))
-    return out
+    questions, indicators = _tag_maps(inspection)
+    notes = Evidence.objects.filter(inspection=inspection).order_by("position")
+    return [
+        TaggedNote(text, tuple(questions.get(pk, ())), tuple(indicators.get(pk, ())))
+        for pk, text in notes.values_list("pk", "text")
+        if pk != leave_out and (questions.get(pk) or indicators.get(pk))
+    ]
 
 
 @dataclass(frozen=True)

@@ -431,3 +431,27 @@ def test_the_note_lists_its_files(
     assert "Remove" not in html  # volunteers do not change evidence
     listing = client_for("lead").get(url("evidence:list", inspection), {"q": "plan.pdf"})
     assert [n.pk for n in listing.context["page"]] == [note.pk]
+
+
+def test_the_attachment_store_may_not_be_anywhere_whitenoise_serves(tmp_path: Path) -> None:
+    from scrutiny.web.settings import BASE_DIR, STATIC_ROOT, outside_web_root
+
+    from .test_settings import _manage
+
+    assert outside_web_root(tmp_path / "attachments") == tmp_path / "attachments"
+    for served in (STATIC_ROOT / "attachments", BASE_DIR / "static" / "files"):
+        with pytest.raises(ValueError, match="served as static files"):
+            outside_web_root(served.resolve())
+    # From the environment, as a deployment would set it.
+    inside = _manage(
+        "check",
+        SCRUTINY_DATA_DIR=str(tmp_path),
+        SCRUTINY_ATTACHMENTS_DIR=str(tmp_path / "static" / "attachments"),
+    )
+    outside = _manage(
+        "check",
+        SCRUTINY_DATA_DIR=str(tmp_path),
+        SCRUTINY_ATTACHMENTS_DIR=str(tmp_path / "private"),
+    )
+    assert inside.returncode != 0 and "keep attachments outside it" in inside.stderr
+    assert outside.returncode == 0, outside.stderr

@@ -281,7 +281,7 @@ def test_it_tags_the_ticked_notes_and_audits_each_note(
             "bulk-notes": [n.pk for n in notes],
             "bulk-questions": ["5"],
             "bulk-indicators": ["9.1"],
-            "bulk-back": "q=staff",
+            "bulk-back": "q=staff&next=//elsewhere.example",  # only the list's filters return
         },
     )
 

@@ -55,11 +55,10 @@ from scrutiny.web.surveys.uploads import human_size
 FILTER_FIELDS = ("q", "question", "indicator", "source", "kind", "care_group")
 
 
-def _query(request: HttpRequest) -> str:
-    """The list's search and filters as a query string (for pagination and going back)."""
-    return urlencode(
-        [(k, v) for k in FILTER_FIELDS for v in request.GET.getlist(k) if v], doseq=False
-    )
+def _query(params: QueryDict) -> str:
+    """The list's search and filters as a query string (for pagination and going back);
+    anything else in ``params`` is dropped."""
+    return urlencode([(k, v) for k in FILTER_FIELDS for v in params.getlist(k) if v])
 
 
 # --- list, search, bulk tagging ------------------------------------------------------
@@ -74,13 +73,9 @@ def _list_context(
         request.GET.get("page")
     )
     can_edit = roles.EDIT_EVIDENCE in inspection.viewer_permissions
-    query = _query(request)
+    query = _query(request.GET)
     if can_edit and bulk is None:
-        bulk = BulkTagForm(
-            programme=programme,
-            notes=evidence_choices(inspection=inspection),
-            initial={"back": query},
-        )
+        bulk = BulkTagForm(programme=programme, notes=evidence_choices(inspection=inspection))
     return {
         "inspection": inspection,
         "form": form,
@@ -140,11 +135,11 @@ def evidence_bulk_tag_view(request: HttpRequest, inspection: Inspection) -> Http
                 f"Tagged {changed} of the {chosen} chosen note{'s' if chosen != 1 else ''}"
                 + (f" ({chosen - changed} already had those tags)." if changed < chosen else "."),
             )
-            back = data["back"]
+            back = _query(QueryDict(data["back"]))
             url = reverse("evidence:list", args=[inspection.pk])
             return redirect(f"{url}?{back}" if back else url)
     # The list as it was, with the refusal beside the bulk form and the ticks kept.
-    request.GET = QueryDict(form.data.get("bulk-back", ""))
+    request.GET = QueryDict(_query(QueryDict(form.data.get("bulk-back", ""))))
     context = _list_context(request, inspection, programme, form)
     _log_list(request, inspection, context)
     return render(request, "evidence/list.html", context)

@@ -153,6 +153,9 @@ def test_it_edits_every_field_and_audits_what_changed(
     response = client_for("lead").post(url("evidence:edit", inspection, evidence_id=note.pk), form)
 
     assert response.status_code == 302
+    client_for("lead").get(url("evidence:edit", inspection, evidence_id=note.pk))
+    opened = AuditEvent.objects.filter(action="view", object_id="E-002").latest("id")
+    assert opened.summary == "Opened evidence E-002 to edit"
     note.refresh_from_db()
     assert (note.source, note.care_group, note.version) == ("record_reading", "foster_care", 2)
     assert tags_of(note) == ([3], ["2.2", "5.2"])

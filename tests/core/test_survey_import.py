@@ -680,3 +680,18 @@ def test_it_reads_excels_utf16_unicode_text_export(tmp_path):
     result = import_survey(path, survey=CHILDREN)
 
     assert result.responses[1]["answers"]["anything_else"] == "I want to see my brother more"
+
+
+def test_a_header_of_markup_alone_is_left_unmatched_not_a_crash():
+    # Found by the stored-XSS test: "<img ...>" normalises to nothing to compare.
+    proposal = propose_mapping(
+        [
+            "Respondent",
+            '"><img src=x onerror=alert(1)>',
+            "<br>",
+            "Do you feel safe where you live?",
+        ],
+        CHILDREN,
+    )
+
+    assert proposal.mapping.items == {"Do you feel safe where you live?": "feel_safe"}

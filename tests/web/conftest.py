@@ -34,6 +34,12 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Evidence attachments are written under ATTACHMENTS_DIR; never the checkout's var/.
+    settings.ATTACHMENTS_DIR = tmp_path_factory.mktemp("attachments")
+
+
 def demo_bytes(*, reference: str = "JI-0001", records: int = 12, seed: int = 1) -> bytes:
     data = make_demo(seed=seed, records=records)
     data["inspection"]["reference"] = reference

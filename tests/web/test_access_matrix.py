@@ -5,15 +5,19 @@ MATRIX, so no view ships without a decision about who may use it.
 """
 
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from scrutiny.web.accounts.models import User
+from scrutiny.web.evidence.models import Evidence
+from scrutiny.web.evidence.services import attachment_add
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.records.models import Assignment, SampledRecord
 from scrutiny.web.reports.models import Comment, Report, Statement
@@ -71,6 +75,16 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     "evidence:list": ("GET", {*CASE_READERS, "volunteer"}, 200),
     "evidence:detail": ("GET", {*CASE_READERS, "volunteer"}, 200),
     "evidence:edit": ("GET", {"lead", "inspector"}, 200),
+    "evidence:create": ("GET", {"lead", "inspector"}, 200),
+    # An empty bulk tagging comes back as the list with what is missing.
+    "evidence:bulk_tag": ("POST", {"lead", "inspector"}, 200),
+    "evidence:suggest": ("POST", {"lead", "inspector"}, 200),
+    "evidence:coverage": ("GET", {*CASE_READERS, "volunteer"}, 200),
+    "evidence:coverage_question": ("GET", {*CASE_READERS, "volunteer"}, 200),
+    "evidence:coverage_indicator": ("GET", {*CASE_READERS, "volunteer"}, 200),
+    # Files attached to notes: whoever reads evidence downloads them; editors remove them.
+    "evidence:attachment": ("GET", {*CASE_READERS, "volunteer"}, 200),
+    "evidence:attachment_remove": ("GET", {"lead", "inspector"}, 200),
     "evaluations:workspace": ("GET", CASE_READERS, 200),
     "evaluations:indicator": ("GET", CASE_READERS, 200),
     "evaluations:group": ("GET", {"lead", "inspector"}, 200),
@@ -138,6 +152,10 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
         kwargs["evidence_id"] = inspection.evidence.first().pk
     if "indicator" in params:
         kwargs["indicator"] = "2.1"
+    if "question" in params:
+        kwargs["question"] = 2
+    if "attachment_id" in params:
+        kwargs["attachment_id"] = _attachment(inspection.evidence.first())
     if "care_group" in params:
         kwargs["care_group"] = "foster_care"
     if "concern_id" in params:
@@ -196,6 +214,17 @@ def _report_kwargs(name: str, params: set[str], inspection: Inspection) -> dict[
     if name == "reports:statement_comment":
         Report.objects.filter(inspection=inspection).update(status=Report.Status.SHARED)
     return kwargs
+
+
+def _attachment(note: Evidence) -> int:
+    """A PDF attached to the note (the store is a temporary folder in tests)."""
+    existing = note.attachments.first()
+    if existing:
+        return existing.pk
+    staged = Path(settings.ATTACHMENTS_DIR) / "matrix.pdf"
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    staged.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    return attachment_add(actor="test", evidence=note, path=staged, file_name="matrix.pdf").pk
 
 
 def _inspectors_assignment(inspection: Inspection) -> int:

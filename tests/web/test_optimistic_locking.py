@@ -45,7 +45,12 @@ def test_it_refuses_the_second_of_two_saves(
 def test_it_refuses_a_stale_evidence_edit(client_for: Any, inspection: Inspection) -> None:
     note = inspection.evidence.first()
     url = reverse("evidence:edit", kwargs={"inspection_id": inspection.pk, "evidence_id": note.pk})
-    form = {"text": "First version", "kind": "strength", "version": note.version}
+    form = {
+        "source": note.source,
+        "text": "First version",
+        "kind": "strength",
+        "version": note.version,
+    }
     assert client_for("lead").post(url, form).status_code == 302
     stale = client_for("inspector").post(url, {**form, "text": "Second version"})
     assert stale.status_code == 409

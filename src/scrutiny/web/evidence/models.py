@@ -26,6 +26,8 @@ class Evidence(models.Model):
     position = models.PositiveIntegerField()
     ident = models.CharField(max_length=80)  # the bundle's evidence `id`
     source = models.CharField(max_length=30, choices=Source.choices)
+    # Which focus group, meeting or document, in the team's words (not in the bundle yet).
+    source_label = models.CharField(max_length=200, blank=True, default="")
     text = models.TextField()
     kind = models.CharField(max_length=30, choices=Kind.choices)
     care_group = models.CharField(max_length=40, null=True, blank=True)

@@ -1,8 +1,14 @@
 """Evidence notes and their attachments: every write, audited in the same transaction."""
 
+from __future__ import annotations
+
 import hashlib
 import os
+import re
+import shutil
 import uuid
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
 
+from scrutiny.core.methodology import load_programme
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
 from scrutiny.web.evidence.models import (
@@ -20,6 +27,7 @@ from scrutiny.web.evidence.models import (
     EvidenceIndicator,
     EvidenceQuestion,
 )
+from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
 
 
@@ -27,6 +35,27 @@ from scrutiny.web.inspections.services import StaleEdit
 class Tags:
     questions: list[int]
     indicators: list[str]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file staged on disk for attaching; ``sha256`` when already hashed as it arrived."""
+
+    path: Path
+    file_name: str
+    sha256: str | None = None
+
+
+class EvidenceRefused(ValueError):
+    """Bad input for a note (an unknown tag, source or kind); nothing was written.
+
+    ``field`` names the form field the message belongs to.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
 
 
 def _tags(evidence: Evidence) -> Tags:
@@ -55,61 +84,130 @@ def _set_tags(evidence: Evidence, tags: Tags) -> None:
     )
 
 
-def _next_ident(inspection: Any) -> tuple[int, str]:
+def _check(
+    inspection: Inspection,
+    *,
+    tags: Tags | None = None,
+    source: str | None = None,
+    kind: str | None = None,
+    care_group: str | None = None,
+) -> Tags | None:
+    """Refuse anything the programme or the note's vocabulary does not know; return the
+    tags sorted and without repeats."""
+    programme = load_programme(inspection.programme)
+    if source is not None and source not in Evidence.Source.values:
+        raise EvidenceRefused("source", f"{source!r} is not a kind of source")
+    if kind is not None and kind not in Evidence.Kind.values:
+        raise EvidenceRefused("kind", f"{kind!r} is not strength, area for development or context")
+    if care_group and care_group not in {g.id for g in programme.care_groups}:
+        raise EvidenceRefused("care_group", f"{care_group!r} is not a care group")
+    if tags is None:
+        return None
+    unknown_q = sorted(set(tags.questions) - set(programme.question_numbers()))
+    if unknown_q:
+        raise EvidenceRefused("questions", f"no inspection question {unknown_q[0]}")
+    known = {i.id for i in programme.indicators}
+    unknown_i = sorted(set(tags.indicators) - known)
+    if unknown_i:
+        raise EvidenceRefused("indicators", f"no quality indicator {unknown_i[0]!r}")
+    return Tags(sorted(set(tags.questions)), sorted(set(tags.indicators)))
+
+
+def _next_ident(inspection: Inspection) -> tuple[int, str]:
     """The next position and an evidence id ``E-<n>`` not yet used in the inspection."""
     position = (
         Evidence.objects.filter(inspection=inspection).aggregate(m=Max("position"))["m"] or 0
     ) + 1
     used = set(Evidence.objects.filter(inspection=inspection).values_list("ident", flat=True))
     n = position
-    while f"E-{n}" in used:
+    while f"E-{n:03d}" in used:
         n += 1
-    return position, f"E-{n}"
+    return position, f"E-{n:03d}"
+
+
+def _user(actor: Any) -> Any:
+    """The acting user, or None for the system or a label such as 'cli:alice'."""
+    return None if actor is None or isinstance(actor, str) else actor
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def evidence_create(
     *,
     actor: Any,
-    inspection: Any,
+    inspection: Inspection,
     source: str,
     text: str,
     kind: str,
     date: date | None,
     care_group: str | None,
     tags: Tags,
+    source_label: str = "",
+    attachments: Sequence[Upload] = (),
 ) -> Evidence:
-    with transaction.atomic():
-        position, ident = _next_ident(inspection)
-        note = Evidence.objects.create(
-            inspection=inspection,
-            position=position,
-            ident=ident,
-            source=source,
-            text=text,
-            kind=kind,
-            date=date,
-            care_group=care_group,
-            created_by=actor,
-        )
-        _set_tags(note, tags)
-        audit_record(
-            actor=actor,
-            inspection=inspection,
-            action=AuditEvent.Action.CREATE,
-            object_type="evidence",
-            object_id=ident,
-            summary=f"Added evidence {ident}",
-            after={
-                "source": source,
-                "text": text,
-                "kind": kind,
-                "date": date.isoformat() if date else None,
-                "care_group": care_group,
-                "questions": tags.questions,
-                "indicators": tags.indicators,
-            },
-        )
+    """A new note with its tags and attachments, all or nothing.
+
+    Attachments are checked before anything is written: one refused file refuses the
+    note (``AttachmentRefused``) and every staged file is removed.
+    """
+    try:
+        checked = _check(inspection, tags=tags, source=source, kind=kind, care_group=care_group)
+        assert checked is not None
+        kept = [_checked_upload(u) for u in attachments]
+    except Exception:
+        _discard(attachments)
+        raise
+    stored: list[Path] = []
+    try:
+        with transaction.atomic():
+            # Lock the inspection so two notes saved at once cannot take the same number.
+            Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+            position, ident = _next_ident(inspection)
+            note = Evidence.objects.create(
+                inspection=inspection,
+                position=position,
+                ident=ident,
+                source=source,
+                source_label=source_label,
+                text=text,
+                kind=kind,
+                date=date,
+                care_group=care_group or None,
+                created_by=_user(actor),
+            )
+            _set_tags(note, checked)
+            audit_record(
+                actor=actor,
+                inspection=inspection,
+                action=AuditEvent.Action.CREATE,
+                object_type="evidence",
+                object_id=ident,
+                summary=f"Added evidence {ident}",
+                after={
+                    "source": source,
+                    "source_label": source_label,
+                    "text": text,
+                    "kind": kind,
+                    "date": _plain(date),
+                    "care_group": care_group or None,
+                    "questions": checked.questions,
+                    "indicators": checked.indicators,
+                },
+            )
+            for upload in kept:
+                stored.append(attachment_path(_store(actor=actor, evidence=note, upload=upload)))
+    except Exception:
+        for path in stored:
+            path.unlink(missing_ok=True)
+        _discard(attachments)
+        raise
     return note
+
+
+# What an edit may change: the form's fields, in the order the audit row lists them.
+EDITABLE = ("text", "kind", "source", "source_label", "date", "care_group")
 
 
 def evidence_update(
@@ -120,95 +218,145 @@ def evidence_update(
     text: str,
     kind: str,
     changes: dict[str, Any] | None = None,
+    attachments: Sequence[Upload] = (),
 ) -> Evidence:
-    """Change a note, refusing the save if it changed meanwhile.
+    """Change a note, refusing the save (``StaleEdit``) if it changed meanwhile.
 
-    ``changes`` may hold source, date, care_group and tags (a ``Tags``); what it leaves out
-    stays as it is.
+    ``changes`` may hold source, source_label, date, care_group and tags (a ``Tags``);
+    what it leaves out stays as it is. New attachments are added in the same transaction.
     """
     changes = dict(changes or {})
-    with transaction.atomic():
-        before = (
-            Evidence.objects.filter(pk=evidence.pk)
-            .values("text", "kind", "source", "date", "care_group", "version")
-            .get()
+    unknown = set(changes) - {*EDITABLE, "tags"}
+    if unknown:
+        _discard(attachments)
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    inspection = evidence.inspection
+    try:
+        new_tags = _check(
+            inspection,
+            tags=changes.get("tags"),
+            source=changes.get("source"),
+            kind=kind,
+            care_group=changes.get("care_group"),
         )
-        fields = {"text": text, "kind": kind}
-        fields.update({k: changes[k] for k in ("source", "date", "care_group") if k in changes})
-        updated = Evidence.objects.filter(pk=evidence.pk, version=expected_version).update(
-            **fields, version=F("version") + 1
-        )
-        if updated != 1:
-            raise StaleEdit
-        old_tags = _tags(evidence)
-        new_tags = changes.get("tags", old_tags)
-        _set_tags(evidence, new_tags)
-        before.update(questions=old_tags.questions, indicators=old_tags.indicators)
-        after = {**fields, "questions": new_tags.questions, "indicators": new_tags.indicators}
-        changed = sorted(k for k, v in after.items() if before[k] != v)
-        audit_record(
-            actor=actor,
-            inspection=evidence.inspection,
-            action=AuditEvent.Action.CHANGE,
-            object_type="evidence",
-            object_id=evidence.ident,
-            summary=f"Changed {', '.join(changed) or 'nothing'} of evidence {evidence.ident}",
-            before={k: _json(before[k]) for k in changed},
-            after={k: _json(after[k]) for k in changed},
-        )
+        kept = [_checked_upload(u) for u in attachments]
+    except Exception:
+        _discard(attachments)
+        raise
+    stored: list[Path] = []
+    try:
+        with transaction.atomic():
+            before = Evidence.objects.filter(pk=evidence.pk).values(*EDITABLE, "version").get()
+            fields: dict[str, Any] = {"text": text, "kind": kind}
+            fields.update({k: changes[k] for k in EDITABLE if k in changes and k not in fields})
+            if "care_group" in fields:
+                fields["care_group"] = fields["care_group"] or None
+            # The version is checked in the UPDATE itself, so two racing saves cannot
+            # both pass it.
+            updated = Evidence.objects.filter(pk=evidence.pk, version=expected_version).update(
+                **fields, version=F("version") + 1
+            )
+            if updated != 1:
+                raise StaleEdit
+            old_tags = _tags(evidence)
+            tags = new_tags if new_tags is not None else old_tags
+            _set_tags(evidence, tags)
+            before.update(questions=old_tags.questions, indicators=old_tags.indicators)
+            after = {**fields, "questions": tags.questions, "indicators": tags.indicators}
+            changed = [k for k in (*EDITABLE, "questions", "indicators") if k in after]
+            changed = [k for k in changed if before[k] != after[k]]
+            names = [u.file_name for u in kept]
+            what = ", ".join(changed + (["attachments"] if names else [])) or "nothing"
+            audit_record(
+                actor=actor,
+                inspection=inspection,
+                action=AuditEvent.Action.CHANGE,
+                object_type="evidence",
+                object_id=evidence.ident,
+                summary=f"Changed {what} of evidence {evidence.ident}",
+                before={k: _plain(before[k]) for k in changed},
+                after={k: _plain(after[k]) for k in changed},
+            )
+            for upload in kept:
+                attachment = _store(actor=actor, evidence=evidence, upload=upload)
+                stored.append(attachment_path(attachment))
+    except Exception:
+        for path in stored:
+            path.unlink(missing_ok=True)
+        _discard(attachments)
+        raise
     return Evidence.objects.get(pk=evidence.pk)
-
-
-def _json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def evidence_bulk_tag(
     *,
     actor: Any,
-    inspection: Any,
+    inspection: Inspection,
     evidence_ids: list[int],
     add: Tags,
     kind: str | None = None,
 ) -> int:
-    """Add tags (and optionally set the kind) on many notes of one inspection at once."""
+    """Add tags (and optionally set the kind) on many notes of one inspection at once.
+
+    Each note that changes gets its own audit row with its tags before and after, like
+    an edit of that note, and its version moves on so an edit open elsewhere is refused
+    rather than overwriting the new tags. Notes that already had everything are left as
+    they were. Returns the number of notes changed.
+    """
+    checked = _check(inspection, tags=add, kind=kind)
+    assert checked is not None
+    if not (checked.questions or checked.indicators or kind):
+        raise EvidenceRefused("questions", "Choose at least one question, indicator or kind")
+    changed_count = 0
     with transaction.atomic():
-        notes = list(Evidence.objects.filter(inspection=inspection, pk__in=evidence_ids))
-        for note in notes:
-            EvidenceQuestion.objects.bulk_create(
-                [EvidenceQuestion(evidence=note, question=q) for q in add.questions],
-                ignore_conflicts=True,
-            )
-            EvidenceIndicator.objects.bulk_create(
-                [EvidenceIndicator(evidence=note, indicator=i) for i in add.indicators],
-                ignore_conflicts=True,
-            )
-        ids = [n.pk for n in notes]
-        # Every tagged note changes, so an edit open elsewhere will not overwrite it.
-        update: dict[str, Any] = {"version": F("version") + 1}
-        if kind:
-            update["kind"] = kind
-        Evidence.objects.filter(pk__in=ids).update(**update)
-        audit_record(
-            actor=actor,
-            inspection=inspection,
-            action=AuditEvent.Action.CHANGE,
-            object_type="evidence",
-            summary=f"Tagged {len(notes)} evidence notes at once",
-            after={
-                "evidence": [n.ident for n in notes],
-                "questions": add.questions,
-                "indicators": add.indicators,
-                "kind": kind,
-            },
+        notes = list(
+            Evidence.objects.select_for_update()
+            .filter(inspection=inspection, pk__in=evidence_ids)
+            .order_by("position")
         )
-    return len(notes)
+        if len(notes) != len(set(evidence_ids)):
+            raise EvidenceRefused("notes", "Some of the chosen notes are not in this inspection")
+        for note in notes:
+            old = _tags(note)
+            new = Tags(
+                sorted(set(old.questions) | set(checked.questions)),
+                sorted(set(old.indicators) | set(checked.indicators)),
+            )
+            before: dict[str, Any] = {}
+            after: dict[str, Any] = {}
+            if new.questions != old.questions:
+                before["questions"], after["questions"] = old.questions, new.questions
+            if new.indicators != old.indicators:
+                before["indicators"], after["indicators"] = old.indicators, new.indicators
+            if kind and kind != note.kind:
+                before["kind"], after["kind"] = note.kind, kind
+            if not after:
+                continue
+            _set_tags(note, new)
+            update: dict[str, Any] = {"version": F("version") + 1}
+            if "kind" in after:
+                update["kind"] = kind
+            Evidence.objects.filter(pk=note.pk).update(**update)
+            audit_record(
+                actor=actor,
+                inspection=inspection,
+                action=AuditEvent.Action.CHANGE,
+                object_type="evidence",
+                object_id=note.ident,
+                summary=f"Tagged evidence {note.ident} with others at once "
+                f"(changed {', '.join(after)})",
+                before=before,
+                after=after,
+            )
+            changed_count += 1
+    return changed_count
 
 
 # --- attachments ------------------------------------------------------------------
 
 # What we keep, recognised from the first bytes: never from the name or the browser's
-# claimed type, which an uploader controls.
+# claimed type, which an uploader controls. SVG and HTML are never accepted: a browser
+# runs their scripts.
 _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF-", "application/pdf", ".pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
@@ -217,83 +365,192 @@ _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"GIF89a", "image/gif", ".gif"),
 )
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# The extensions a name may keep for each type; any other is replaced by the first.
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/gif": (".gif",),
+    DOCX: (".docx",),
+}
+ACCEPTED = "PDF, Word (.docx) or image (PNG, JPEG, GIF) files"
 
 
-class AttachmentRefused(Exception):
-    pass
+class AttachmentRefused(ValueError):
+    """A file that is not kept; the message says why, naming the file."""
 
 
 def attachment_type(path: Path) -> tuple[str, str]:
-    """(content type, extension) of a PDF, DOCX or image, from its content; else refuse."""
-    with path.open("rb") as f:
-        head = f.read(16)
+    """(content type, extension) of a PDF, DOCX or image, from its content; else refuse.
+
+    Reads the first bytes, and for a zip only its central directory (a Word document is
+    a zip holding ``word/document.xml``), never the whole file.
+    """
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        raise AttachmentRefused("The file could not be read.") from exc
     for magic, content_type, ext in _SIGNATURES:
         if head.startswith(magic):
             return content_type, ext
     if head.startswith(b"PK\x03\x04"):
-        import zipfile
-
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise AttachmentRefused("The file is a damaged zip or Word document.") from exc
-        if "word/document.xml" in names:
+        if "word/vbaProject.bin" in names:
+            raise AttachmentRefused(
+                "This Word document contains macros. Save it as a plain .docx or a PDF."
+            )
+        if "word/document.xml" in names and "[Content_Types].xml" in names:
             return DOCX, ".docx"
-        raise AttachmentRefused(
-            "This zip file is not a Word document. Attach PDF, Word (.docx) or image files."
-        )
+        raise AttachmentRefused(f"This zip file is not a Word document. Attach {ACCEPTED}.")
     raise AttachmentRefused(
         "This file is not a PDF, a Word document (.docx) or an image (PNG, JPEG, GIF), "
         "whatever its name says."
     )
 
 
-def attachment_add(
-    *, actor: Any, evidence: Evidence, path: Path, file_name: str
-) -> EvidenceAttachment:
-    """Keep a staged file with a note. The file is moved under ATTACHMENTS_DIR or removed."""
+def attachment_name(file_name: str, content_type: str) -> str:
+    """The name shown and offered on download: the uploader's, without any folder or
+    control characters, its extension made to match what the content is (a PNG named
+    ``scan.pdf`` is kept as ``scan.png``; one named ``scan`` as ``scan.png``)."""
+    name = re.split(r"[\\/]", file_name)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().strip(".") or "attachment"
+    allowed = EXTENSIONS[content_type]
+    stem, dot, ext = name.rpartition(".")
+    suffix = f".{ext.lower()}" if dot else ""
+    if suffix in allowed:
+        stem, suffix = stem, name[len(stem) :]
+    elif suffix in _ALL_EXTENSIONS:
+        suffix = allowed[0]  # the name claims another of our types: the content wins
+    else:
+        stem, suffix = name, allowed[0]
+    return stem[: 255 - len(suffix)] + suffix
+
+
+_ALL_EXTENSIONS = {e for exts in EXTENSIONS.values() for e in exts}
+
+
+@dataclass(frozen=True)
+class _Checked:
+    path: Path
+    file_name: str
+    size: int
+    content_type: str
+    ext: str
+    sha256: str
+
+
+def _checked_upload(upload: Upload) -> _Checked:
+    """Size and type from the file on disk; refusals name the file."""
+    label = re.split(r"[\\/]", upload.file_name)[-1][:120] or "The file"
     try:
-        size = path.stat().st_size
-        if size == 0:
-            raise AttachmentRefused("The file is empty.")
-        if size > settings.ATTACHMENT_MAX_BYTES:
-            raise AttachmentRefused(
-                f"The file is {size // 1024 // 1024} MB; attachments up to "
-                f"{settings.ATTACHMENT_MAX_BYTES // 1024 // 1024} MB are accepted."
-            )
-        content_type, ext = attachment_type(path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except AttachmentRefused:
-        path.unlink(missing_ok=True)
-        raise
+        size = upload.path.stat().st_size
+    except OSError as exc:
+        raise AttachmentRefused(f"{label}: the file could not be read.") from exc
+    if size == 0:
+        raise AttachmentRefused(f"{label}: the file is empty.")
+    limit = int(settings.ATTACHMENT_MAX_BYTES)
+    if size > limit:
+        raise AttachmentRefused(
+            f"{label}: the file is {_mb(size)}; attachments up to {_mb(limit)} are accepted."
+        )
+    try:
+        content_type, ext = attachment_type(upload.path)
+    except AttachmentRefused as exc:
+        raise AttachmentRefused(f"{label}: {exc}") from exc
+    digest = upload.sha256 or _sha256(upload.path)
+    return _Checked(
+        upload.path,
+        attachment_name(upload.file_name, content_type),
+        size,
+        content_type,
+        ext,
+        digest,
+    )
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n % (1024 * 1024) else f"{n // 1024 // 1024} MB"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _discard(uploads: Sequence[Upload]) -> None:
+    for upload in uploads:
+        upload.path.unlink(missing_ok=True)
+
+
+def attachments_dir() -> Path:
     directory = Path(settings.ATTACHMENTS_DIR)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stored = f"{uuid.uuid4().hex}{ext}"
-    os.replace(path, directory / stored)
-    name = Path(file_name).name[:255] or f"attachment{ext}"
+    return directory
+
+
+def _store(*, actor: Any, evidence: Evidence, upload: _Checked) -> EvidenceAttachment:
+    """Move a checked file into the store and record it; the caller holds the transaction."""
+    stored = f"{uuid.uuid4().hex}{upload.ext}"
+    target = attachments_dir() / stored
+    # A rename within the store's file system; a copy only for a file staged elsewhere.
+    shutil.move(upload.path, target)
+    try:
+        os.chmod(target, 0o600)
+        attachment = EvidenceAttachment.objects.create(
+            evidence=evidence,
+            file_name=upload.file_name,
+            stored_name=stored,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            uploaded_by=_user(actor),
+        )
+        audit_record(
+            actor=actor,
+            inspection=evidence.inspection,
+            action=AuditEvent.Action.CREATE,
+            object_type="evidence_attachment",
+            object_id=attachment.pk,
+            summary=f"Attached {upload.file_name[:120]} to evidence {evidence.ident}",
+            after={
+                "file": upload.file_name,
+                "type": upload.content_type,
+                "size": upload.size,
+                "sha256": upload.sha256,
+            },
+        )
+    except Exception:
+        target.unlink(missing_ok=True)
+        raise
+    return attachment
+
+
+def attachment_add(
+    *, actor: Any, evidence: Evidence, path: Path, file_name: str, sha256: str | None = None
+) -> EvidenceAttachment:
+    """Keep a staged file with a note. The file is moved under ATTACHMENTS_DIR or removed."""
+    upload = Upload(path, file_name, sha256)
+    try:
+        checked = _checked_upload(upload)
+    except AttachmentRefused:
+        _discard([upload])
+        raise
+    attachment: EvidenceAttachment | None = None
     try:
         with transaction.atomic():
-            attachment = EvidenceAttachment.objects.create(
-                evidence=evidence,
-                file_name=name,
-                stored_name=stored,
-                content_type=content_type,
-                size=size,
-                sha256=digest,
-                uploaded_by=actor,
-            )
-            audit_record(
-                actor=actor,
-                inspection=evidence.inspection,
-                action=AuditEvent.Action.CREATE,
-                object_type="evidence_attachment",
-                object_id=attachment.pk,
-                summary=f"Attached {name[:120]} to evidence {evidence.ident}",
-                after={"file": name, "type": content_type, "size": size, "sha256": digest},
-            )
+            attachment = _store(actor=actor, evidence=evidence, upload=checked)
     except Exception:
-        (directory / stored).unlink(missing_ok=True)
+        if attachment is not None:
+            attachment_path(attachment).unlink(missing_ok=True)
+        _discard([upload])
         raise
     return attachment
 
@@ -304,6 +561,7 @@ def attachment_path(attachment: EvidenceAttachment) -> Path:
 
 def attachment_remove(*, actor: Any, attachment: EvidenceAttachment) -> None:
     note = attachment.evidence
+    path = attachment_path(attachment)
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -312,7 +570,13 @@ def attachment_remove(*, actor: Any, attachment: EvidenceAttachment) -> None:
             object_type="evidence_attachment",
             object_id=attachment.pk,
             summary=f"Removed {attachment.file_name[:120]} from evidence {note.ident}",
-            before={"file": attachment.file_name, "sha256": attachment.sha256},
+            before={
+                "file": attachment.file_name,
+                "type": attachment.content_type,
+                "size": attachment.size,
+                "sha256": attachment.sha256,
+            },
         )
         attachment.delete()
-    attachment_path(attachment).unlink(missing_ok=True)
+        # The bytes go only once the removal is committed: a rollback keeps both.
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))

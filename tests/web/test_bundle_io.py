@@ -214,3 +214,20 @@ def test_it_round_trips_the_statements_and_citations_the_team_edits() -> None:
     Inspection.objects.get(reference="JI-STM").delete()
     second = bundle_export(actor="test", inspection=bundle_import(actor="test", data=first))
     assert first == second
+
+
+def test_it_keeps_a_notes_date_and_label() -> None:
+    data = orjson.loads(demo_bytes(reference="JI-NOTE"))
+    data["evidence"][0].update(date="2019-03-12", label="Focus group with foster carers")
+    del data["evidence"][1]["date"]
+    inspection = bundle_import(actor="test", data=orjson.dumps(data))
+    first, second = inspection.evidence.order_by("position")[:2]
+    assert (first.date.isoformat(), first.source_label) == (
+        "2019-03-12",
+        "Focus group with foster carers",
+    )
+    assert (second.date, second.source_label) == (None, "")
+    exported = orjson.loads(bundle_export(actor="test", inspection=inspection))
+    assert exported["evidence"][0]["label"] == "Focus group with foster carers"
+    # A note with neither is written as a bundle without the extensions would be.
+    assert "date" not in exported["evidence"][1] and "label" not in exported["evidence"][1]

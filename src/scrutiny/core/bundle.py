@@ -9,6 +9,7 @@ Unknown extra fields are accepted and dropped (forward compatibility).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -20,9 +21,11 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    SerializerFunctionWrapHandler,
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_serializer,
 )
 from pydantic_core import PydanticCustomError
 
@@ -205,6 +208,9 @@ class SurveyResponse(_Model):
         return answers
 
 
+_EVIDENCE_EXTENSIONS = ("date", "label")
+
+
 class Evidence(_Model):
     id: Identifier
     source: EvidenceSource
@@ -213,6 +219,19 @@ class Evidence(_Model):
     indicators: list[str] = []
     kind: EvidenceKind
     care_group: CareGroupId | None = None
+    # Extensions (docs/spec/bundle-extensions.md): when the meeting, focus group or
+    # observation took place, and which one it was. Optional, and left out when unset,
+    # so a bundle written before they existed is written back byte for byte.
+    date: dt.date | None = None
+    label: Annotated[str, Field(max_length=200)] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for key in _EVIDENCE_EXTENSIONS:
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
     @field_validator("questions")
     @classmethod

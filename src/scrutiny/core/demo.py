@@ -7,6 +7,7 @@ member of staff or partnership is described.
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 from typing import Any
 
 from scrutiny.core.bundle import FORMAT, POINT_NAMES
@@ -30,6 +31,7 @@ _ONLY_FOR: dict[str, set[str | None]] = {
     "transition_support": {"aftercare", "residential"},
     "permanence_planning": {"looked_after_at_home", "kinship_care", "foster_care", "residential"},
 }
+_START = "2019-03-04"  # the inspection's first day
 _READERS = [f"insp-{n}" for n in range(1, 7)] + [f"lfr-{n}" for n in range(1, 7)]
 
 _EVIDENCE: list[tuple[str, str, list[int], list[str], str]] = [
@@ -211,6 +213,15 @@ _FREE_TEXT = [
 ]
 
 
+def _evidence_date(source: str, n: int) -> str:
+    """When a demo note's evidence was gathered: the position statement a month before
+    the inspection began, the rest over the fortnight of fieldwork that follows."""
+    start = date.fromisoformat(_START)
+    if source == "position_statement":
+        return (start - timedelta(days=28)).isoformat()
+    return (start + timedelta(days=7 + n % 10)).isoformat()
+
+
 def make_demo(seed: int = 1, records: int = 100) -> dict[str, Any]:
     """A synthetic bundle of `records` children's records; deterministic for `seed`."""
     programme = load_programme(PROGRAMME)
@@ -222,7 +233,7 @@ def make_demo(seed: int = 1, records: int = 100) -> dict[str, Any]:
         "inspection": {
             "reference": f"JI-{seed:04d}",
             "partnership": "Anytown and Westshire",
-            "start": "2019-03-04",
+            "start": _START,
         },
         "record_readings": readings,
         "survey_responses": _survey_responses(rng, programme),
@@ -235,6 +246,7 @@ def make_demo(seed: int = 1, records: int = 100) -> dict[str, Any]:
                 "indicators": indicators,
                 "kind": kind,
                 "care_group": None,
+                "date": _evidence_date(source, n),
             }
             for n, (source, text, questions, indicators, kind) in enumerate(_EVIDENCE, start=1)
         ],

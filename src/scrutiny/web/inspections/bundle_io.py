@@ -109,6 +109,8 @@ def _create_rows(bundle: Bundle) -> Inspection:
             text=e.text,
             kind=e.kind,
             care_group=e.care_group,
+            date=e.date,
+            source_label=e.label or "",
         )
         for i, e in enumerate(bundle.evidence)
     )
@@ -229,12 +231,17 @@ def inspection_bundle_data(*, inspection: Inspection) -> dict[str, Any]:
                 "indicators": indicators[pk],
                 "kind": kind,
                 "care_group": care_group,
+                # Extensions, written only when set (docs/spec/bundle-extensions.md).
+                **({"date": when.isoformat()} if when else {}),
+                **({"label": label} if label else {}),
             }
-            for pk, ident, source, text, kind, care_group in Evidence.objects.filter(
+            for pk, ident, source, text, kind, care_group, when, label in Evidence.objects.filter(
                 inspection=inspection
             )
             .order_by("position")
-            .values_list("id", "ident", "source", "text", "kind", "care_group")
+            .values_list(
+                "id", "ident", "source", "text", "kind", "care_group", "date", "source_label"
+            )
         ],
         "significant_concerns": [
             {"id": ident, "summary": summary, "serious_failing": serious}

@@ -121,6 +121,9 @@ MATRIX |= {
     # No case data in a Word template: the site administrator may manage it too.
     "reports:template": ("GET", {"admin", "lead"}, 200),
     "reports:template_remove": ("POST", {"admin", "lead"}, 302),
+    # The organisation's template: the site administrator's alone.
+    "reports:organisation_template": ("GET", {"admin"}, 200),
+    "reports:organisation_template_remove": ("POST", {"admin"}, 302),
 }
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import docx
 import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from scrutiny.cli import main as scrutiny_main
 from scrutiny.web.audit.models import AuditEvent
@@ -124,11 +126,11 @@ def test_the_partnership_downloads_the_public_versions_of_a_shared_draft(
 # --- the organisation's Word template ----------------------------------------------
 
 
-def word_template(path: Path) -> Path:
+def word_template(path: Path, house: str = "Care Agency") -> Path:
     template = docx.Document()
-    template.add_paragraph("Care Agency", style="Title")
+    template.add_paragraph(house, style="Title")
     template.add_paragraph("{{title}} ({{status}})")
-    template.sections[0].header.paragraphs[0].text = "Care Agency · {{reference}}"
+    template.sections[0].header.paragraphs[0].text = f"{house} · {{{{reference}}}}"
     template.styles["Heading 1"].font.color.rgb = docx.shared.RGBColor(0x70, 0x1A, 0x5C)
     template.save(path)
     return path
@@ -233,3 +235,74 @@ def test_it_refuses_an_oversized_template_before_reading_it(
     assert response.status_code == 422
     assert "templates up to 1000 bytes are accepted" in response.content.decode()
     assert not ReportTemplate.objects.exists()
+
+
+def header_of(client: Any, inspection: Inspection) -> str:
+    out = docx.Document(io.BytesIO(download(client, inspection, "public", "docx").content))
+    return out.sections[0].header.paragraphs[0].text
+
+
+def test_every_inspection_uses_the_organisations_template_unless_it_has_its_own(
+    client_for: Any, inspection: Inspection, other_inspection: Inspection, tmp_path: Path
+) -> None:
+    admin, lead = client_for("admin"), client_for("lead")
+    agency = io.BytesIO(word_template(tmp_path / "agency.docx").read_bytes())
+    agency.name = "agency.docx"
+    response = admin.post(reverse("reports:organisation_template"), {"template": agency})
+    assert response.status_code == 302
+    organisation = ReportTemplate.objects.get(inspection=None)
+    event = AuditEvent.objects.get(object_type="report_template")
+    assert (event.inspection, event.object_id, event.after["sha256"]) == (
+        None,
+        "organisation",
+        organisation.sha256,
+    )
+    assert header_of(lead, inspection) == "Care Agency · JI-A"
+    assert header_of(client_for("outsider"), other_inspection) == "Care Agency · JI-B"
+
+    # An inspection's own template comes first; removing it falls back to the organisation's.
+    own = word_template(tmp_path / "partner.docx", house="Partner Body").read_bytes()
+    assert upload(lead, inspection, "partner.docx", own).status_code == 302
+    assert header_of(lead, inspection) == "Partner Body · JI-A"
+    assert header_of(client_for("outsider"), other_inspection) == "Care Agency · JI-B"
+    page = lead.get(url("template", inspection)).content.decode()
+    assert "partner.docx" in page and "agency.docx" in page
+    assert lead.post(url("template_remove", inspection)).status_code == 302
+    assert header_of(lead, inspection) == "Care Agency · JI-A"
+
+    # Removing the organisation's template leaves the house style.
+    assert admin.post(reverse("reports:organisation_template_remove")).status_code == 302
+    assert not ReportTemplate.objects.exists()
+    assert header_of(lead, inspection) != "Care Agency · JI-A"
+
+
+def test_the_organisations_template_is_replaced_never_doubled(
+    client_for: Any, tmp_path: Path
+) -> None:
+    admin = client_for("admin")
+    for name in ("first.docx", "second.docx"):
+        f = io.BytesIO(word_template(tmp_path / name).read_bytes())
+        f.name = name
+        assert (
+            admin.post(reverse("reports:organisation_template"), {"template": f}).status_code == 302
+        )
+    assert [t.file_name for t in ReportTemplate.objects.all()] == ["second.docx"]
+    # The database holds to it too, whatever a future service forgets.
+    kept = ReportTemplate.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportTemplate.objects.create(
+            inspection=None, file_name="x.docx", stored_name="x", size=1, sha256="0" * 64
+        )
+    assert ReportTemplate.objects.get() == kept
+
+
+def test_a_broken_organisation_template_is_refused_and_nothing_kept(
+    client_for: Any, tmp_path: Path
+) -> None:
+    f = io.BytesIO(b"PK\x03\x04 not really a zip")
+    f.name = "house.docx"
+    response = client_for("admin").post(reverse("reports:organisation_template"), {"template": f})
+    assert response.status_code == 422
+    assert "not a Word document" in response.content.decode()
+    assert not ReportTemplate.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="report_template").exists()

@@ -11,6 +11,7 @@ bundle.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -154,14 +155,21 @@ class Comment(models.Model):
 
 
 class ReportTemplate(models.Model):
-    """An organisation's Word template for the DOCX downloads of one inspection's report.
+    """A Word template for the report's DOCX downloads.
 
-    The bytes live under REPORT_TEMPLATES_DIR, outside the web root, named by
-    `stored_name`; the file is read only to render a download.
+    The row without an inspection is the organisation's own, which the site
+    administrator keeps and every inspection uses; an inspection may have its own instead
+    (a joint inspection published in a partner body's house style). The bytes live under
+    REPORT_TEMPLATES_DIR, outside the web root, named by `stored_name`; the file is read
+    only to render a download.
     """
 
     inspection = models.OneToOneField(
-        "inspections.Inspection", on_delete=models.CASCADE, related_name="report_template"
+        "inspections.Inspection",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="report_template",
     )
     file_name = models.CharField(max_length=255)  # as uploaded, shown to the team
     stored_name = models.CharField(max_length=80, unique=True)
@@ -171,3 +179,11 @@ class ReportTemplate(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # One template per inspection, and one organisation's template (NULL counts once).
+            models.UniqueConstraint(
+                Coalesce("inspection", models.Value(0)), name="one_template_per_scope"
+            )
+        ]

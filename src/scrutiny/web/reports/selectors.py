@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
+from scrutiny.core.bundle import dump_bundle, parse_bundle
+from scrutiny.core.demo import make_demo
 from scrutiny.core.methodology import Programme, load_programme
 from scrutiny.core.report import (
     Format,
@@ -309,10 +311,22 @@ def plain_wording_missing(
     return [(u.where, rows.get(u.statement.id)) for u in missing_plain_wording(report)]
 
 
-def template_for(*, inspection: Inspection) -> ReportTemplate | None:
+def template_of(*, inspection: Inspection | None) -> ReportTemplate | None:
+    """The inspection's own Word template, or with ``None`` the organisation's."""
     return (
         ReportTemplate.objects.filter(inspection=inspection).select_related("uploaded_by").first()
     )
+
+
+def template_for(*, inspection: Inspection) -> ReportTemplate | None:
+    """The template the inspection's Word downloads fill: its own, else the organisation's."""
+    return template_of(inspection=inspection) or template_of(inspection=None)
+
+
+def synthetic_report() -> CoreReport:
+    """A report of the synthetic demo inspection, to try the organisation's template on."""
+    bundle = parse_bundle(dump_bundle(make_demo(seed=1, records=12)))
+    return build_report(bundle, load_programme(bundle.programme))
 
 
 def template_path(template: ReportTemplate) -> Path:

@@ -512,14 +512,23 @@ def _check_template(path: Path) -> None:
         )
 
 
+def _template_scope(inspection: Inspection | None) -> tuple[str, str]:
+    """(audit object id, how a sentence names the template)."""
+    if inspection is None:
+        return "organisation", "the organisation's Word template"
+    return inspection.reference, "the Word template"
+
+
 def template_upload(
-    *, actor: Any, inspection: Inspection, path: Path, file_name: str
+    *, actor: Any, inspection: Inspection | None, path: Path, file_name: str
 ) -> ReportTemplate:
-    """Keep a staged upload as the inspection's Word template, replacing any earlier one.
+    """Keep a staged upload as a Word template, replacing any earlier one of its scope:
+    the inspection's own, or (``inspection=None``) the organisation's, which every
+    inspection without its own uses.
 
     The file must be a real .docx that the DOCX renderer can fill: it is tried on the
-    inspection's report before it is kept. It is moved under REPORT_TEMPLATES_DIR, or
-    removed if refused.
+    inspection's report (the organisation's on a synthetic one) before it is kept. It is
+    moved under REPORT_TEMPLATES_DIR, or removed if refused.
     """
     directory = Path(settings.REPORT_TEMPLATES_DIR)
     try:
@@ -527,8 +536,13 @@ def template_upload(
         # Tried here, so a template that cannot be filled is refused now, not at download.
         from scrutiny.core.report import render_report
 
+        trial = (
+            selectors.core_report(inspection=inspection)
+            if inspection
+            else selectors.synthetic_report()
+        )
         try:
-            render_report(selectors.core_report(inspection=inspection), "docx", template=path)
+            render_report(trial, "docx", template=path)
         except Exception as exc:  # python-docx raises many kinds on a broken document
             raise Refused([f"Template: Word could not use this document ({exc})."]) from None
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -541,6 +555,7 @@ def template_upload(
     shutil.move(path, directory / stored)
     os.chmod(directory / stored, 0o600)
     name = Path(file_name).name[:255] or "template.docx"
+    object_id, which = _template_scope(inspection)
     old: ReportTemplate | None = None
     try:
         with transaction.atomic():
@@ -561,8 +576,8 @@ def template_upload(
                 inspection=inspection,
                 action=AuditEvent.Action.CHANGE if old else AuditEvent.Action.CREATE,
                 object_type="report_template",
-                object_id=inspection.reference,
-                summary=f"Uploaded the Word template {name[:120]}",
+                object_id=object_id,
+                summary=f"Uploaded {which} {name[:120]}",
                 before=before,
                 after={"file": name, "size": size, "sha256": digest},
             )
@@ -574,8 +589,10 @@ def template_upload(
     return template
 
 
-def template_remove(*, actor: Any, inspection: Inspection) -> bool:
-    """Stop using the inspection's Word template; False if it had none."""
+def template_remove(*, actor: Any, inspection: Inspection | None) -> bool:
+    """Stop using the inspection's own Word template (``None``: the organisation's);
+    False if there was none."""
+    object_id, which = _template_scope(inspection)
     with transaction.atomic():
         template = ReportTemplate.objects.filter(inspection=inspection).first()
         if template is None:
@@ -585,8 +602,8 @@ def template_remove(*, actor: Any, inspection: Inspection) -> bool:
             inspection=inspection,
             action=AuditEvent.Action.DELETE,
             object_type="report_template",
-            object_id=inspection.reference,
-            summary=f"Removed the Word template {template.file_name[:120]}",
+            object_id=object_id,
+            summary=f"Removed {which} {template.file_name[:120]}",
             before={"file": template.file_name, "sha256": template.sha256},
         )
         template.delete()

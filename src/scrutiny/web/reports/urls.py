@@ -44,4 +44,11 @@ urlpatterns = [
     ),
     path(f"{base}template/", views.template_view, name="template"),
     path(f"{base}template/remove/", views.template_remove_view, name="template_remove"),
+    # The organisation's template, kept by the site administrator for every inspection.
+    path("report-template/", views.organisation_template_view, name="organisation_template"),
+    path(
+        "report-template/remove/",
+        views.organisation_template_remove_view,
+        name="organisation_template_remove",
+    ),
 ]

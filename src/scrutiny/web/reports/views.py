@@ -27,7 +27,7 @@ from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
 from scrutiny.web.reports import forms, selectors, services
 from scrutiny.web.reports.models import Report, Statement
-from scrutiny.web.rules import inspection_permission
+from scrutiny.web.rules import administrator, inspection_permission
 from scrutiny.web.surveys.uploads import human_size, limit_uploads, refused_size, store_upload
 
 
@@ -617,7 +617,7 @@ def download_view(
     return response
 
 
-# --- the organisation's Word template ----------------------------------------------
+# --- Word templates: the organisation's, and an inspection's own ----------------------
 
 
 @inspection_permission(roles.MANAGE_REPORT_TEMPLATE)
@@ -627,8 +627,16 @@ def template_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     return _template_page(request, inspection)
 
 
+@administrator
+@csrf_exempt  # checked by _template_page, after the size limit is in place (surveys/uploads.py)
+def organisation_template_view(request: HttpRequest) -> HttpResponse:
+    limit_uploads(request, limit=settings.REPORT_TEMPLATE_MAX_BYTES)
+    return _template_page(request, None)
+
+
 @csrf_protect
-def _template_page(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+def _template_page(request: HttpRequest, inspection: Inspection | None) -> HttpResponse:
+    """Upload or replace a template: the inspection's own, or with None the organisation's."""
     form = forms.TemplateUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         too_big = refused_size(request)
@@ -653,24 +661,49 @@ def _template_page(request: HttpRequest, inspection: Inspection) -> HttpResponse
                     form.add_error("template", reason.removeprefix("Template: "))
             else:
                 messages.success(request, f"The Word template {upload.name} is in use.")
-                return redirect("reports:template", inspection_id=inspection.pk)
+                return _template_page_redirect(inspection)
     return render(
         request,
         "reports/template.html",
         {
             "inspection": inspection,
             "form": form,
-            "template": selectors.template_for(inspection=inspection),
+            "own": selectors.template_of(inspection=inspection),
+            # What an inspection without its own template falls back to.
+            "organisation": selectors.template_of(inspection=None) if inspection else None,
             "max_size": human_size(settings.REPORT_TEMPLATE_MAX_BYTES),
-            "team": _can(inspection, roles.VIEW_REPORT),
+            "team": inspection is not None and _can(inspection, roles.VIEW_REPORT),
         },
         status=422 if form.errors else 200,
     )
+
+
+def _template_page_redirect(inspection: Inspection | None) -> HttpResponse:
+    if inspection is None:
+        return redirect("reports:organisation_template")
+    return redirect("reports:template", inspection_id=inspection.pk)
 
 
 @require_POST
 @inspection_permission(roles.MANAGE_REPORT_TEMPLATE)
 def template_remove_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     if services.template_remove(actor=request.user, inspection=inspection):
-        messages.success(request, "The Word template is removed: downloads use the house style.")
-    return redirect("reports:template", inspection_id=inspection.pk)
+        fallback = (
+            "the organisation's template"
+            if selectors.template_of(inspection=None)
+            else "the house style"
+        )
+        messages.success(request, f"The Word template is removed: downloads use {fallback}.")
+    return _template_page_redirect(inspection)
+
+
+@require_POST
+@administrator
+def organisation_template_remove_view(request: HttpRequest) -> HttpResponse:
+    if services.template_remove(actor=request.user, inspection=None):
+        messages.success(
+            request,
+            "The organisation's Word template is removed: inspections without their own "
+            "template use the house style.",
+        )
+    return _template_page_redirect(None)

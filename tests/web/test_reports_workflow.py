@@ -287,3 +287,19 @@ def test_a_stale_delete_is_refused_and_the_statement_kept(
     assert response.status_code == 409
     assert "Someone else changed this since you opened it" in text(response)
     assert Statement.objects.filter(pk=s.pk, text="Reworded").exists()
+
+
+def test_the_overview_links_the_editor_only_for_those_who_may_edit(
+    client_for: Any, inspection: Inspection
+) -> None:
+    uncited = statement(inspection, "Q5-A2")
+    editor = url("statement_edit", inspection, statement_id=uncited.pk)
+    for persona in ("lead", "inspector"):
+        page = client_for(persona).get(url("overview", inspection)).content.decode()
+        assert f'href="{editor}"' in page, persona
+    for persona in ("volunteer", "assurer"):
+        client = client_for(persona)
+        page = text(client.get(url("overview", inspection)))
+        # They still read what stops the report being final, without a link they cannot use.
+        assert "cites no evidence" in page and f'href="{editor}"' not in page, persona
+        assert client.get(editor).status_code == 404

@@ -7,6 +7,12 @@ import pytest
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "markup_only: checks page markup only; the PostgreSQL pass leaves it out"
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With SCRUTINY_ONLY_DB_TESTS=1 (the PostgreSQL pass of `make test`), keep only the
     tests that touch a database: the rest already ran on SQLite and cannot differ."""
@@ -17,6 +23,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         uses_db = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
             getattr(item, "fixturenames", ())
         )
-        (keep if uses_db else drop).append(item)
+        # Markup checks (axe-core on every page) read pages, not what the database does.
+        markup_only = item.get_closest_marker("markup_only")
+        (keep if uses_db and not markup_only else drop).append(item)
     config.hook.pytest_deselected(items=drop)
     items[:] = keep

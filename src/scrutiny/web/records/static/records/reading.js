@@ -2,6 +2,8 @@
 // them, sent as the reader goes, and number keys rate the focused item. Without this
 // file the form still works by plain POST ("Save draft", "Submit reading").
 
+import { formPairs, restoreForm } from "../scrutiny/drafts.js";
+
 const DONE = document.querySelector("[data-reading-submitted]");
 if (DONE) {
   // The reading is submitted: no copy of it should stay on the device.
@@ -24,32 +26,10 @@ function enhance(form) {
 
   const say = (text) => { status.textContent = text; };
 
-  // The form's state as name/value pairs (what a plain POST would send).
-  function entries() {
-    const pairs = [];
-    for (const [name, value] of new FormData(form)) {
-      if (name !== "csrfmiddlewaretoken" && name !== "version") pairs.push([name, value]);
-    }
-    return pairs;
-  }
-
-  function restore(pairs) {
-    const values = new Map();
-    for (const [name, value] of pairs) {
-      if (!values.has(name)) values.set(name, []);
-      values.get(name).push(value);
-    }
-    for (const el of form.elements) {
-      if (!el.name || el.name === "csrfmiddlewaretoken" || el.name === "version") continue;
-      const wanted = values.get(el.name) || [];
-      if (el.type === "radio" || el.type === "checkbox") el.checked = wanted.includes(el.value);
-      else if (el.tagName === "SELECT") for (const o of el.options) o.selected = wanted.includes(o.value);
-      else if (el.tagName === "TEXTAREA") el.value = wanted[0] || "";
-    }
-    for (const d of form.querySelectorAll("details")) {
-      if (d.querySelector("textarea")?.value) d.open = true;
-    }
-  }
+  // The form's state as name/value pairs (what a plain POST would send), and back.
+  const OWN = ["csrfmiddlewaretoken", "version"];
+  const entries = () => formPairs(form, OWN);
+  const restore = (pairs) => restoreForm(form, pairs, OWN);
 
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 

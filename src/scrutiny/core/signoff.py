@@ -36,6 +36,7 @@ import orjson
 from scrutiny.core.bundle import Bundle, bundle_to_dict
 from scrutiny.core.evaluation import ENGINE_VERSION, evaluate
 from scrutiny.core.methodology import Programme, UnknownProgramme, load_programme
+from scrutiny.core.refusal import Refused
 from scrutiny.core.sufficiency import Flag
 
 # The parts of a bundle the evaluation engine reads. Evidence and the report are not
@@ -57,14 +58,6 @@ class Stage(StrEnum):
     PROPOSED = "proposed"
     AGREED = "agreed"
     SIGNED_OFF = "signed off"
-
-
-class Refused(ValueError):
-    """A transition that may not happen; `reasons` holds one sentence per reason."""
-
-    def __init__(self, reasons: list[str]):
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
 
 
 @dataclass(frozen=True)

@@ -17,25 +17,11 @@ from scrutiny.web.audit.services import audit_read
 from scrutiny.web.evaluations import forms, selectors, services
 from scrutiny.web.evaluations.models import GroupEvaluation
 from scrutiny.web.evidence.models import Evidence
+from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.bundle_io import CHILDREN_NOT_SAFE
 from scrutiny.web.inspections.models import Inspection
-from scrutiny.web.inspections.services import StaleEdit
 from scrutiny.web.rules import inspection_permission
-
-
-def _save(form: Form, call: Any) -> int:
-    """Run a service; on refusal put the reasons on the form. The HTTP status to answer."""
-    try:
-        call()
-    except StaleEdit:
-        form.add_error(None, StaleEdit.message)
-        return 409
-    except services.Refused as exc:
-        for reason in exc.reasons:
-            form.add_error(None, reason)
-        return 422
-    return 0
 
 
 def _form_page(
@@ -96,7 +82,7 @@ def indicator_view(request: HttpRequest, inspection: Inspection, indicator: str)
             raise Http404
         if form.is_valid():
             d = form.cleaned_data
-            status = _save(
+            status = run_service(
                 form,
                 lambda: services.proposal_record(
                     actor=request.user,
@@ -143,7 +129,7 @@ def group_view(request: HttpRequest, inspection: Inspection, care_group: str) ->
     status = 0
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        status = _save(
+        status = run_service(
             form,
             lambda: services.group_evaluation_record(
                 actor=request.user,
@@ -189,7 +175,7 @@ def judgement_view(request: HttpRequest, inspection: Inspection) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         decision = {"yes": True, "no": False}.get(d["decision"])
-        status = _save(
+        status = run_service(
             form,
             lambda: services.team_judgement_record(
                 actor=request.user,
@@ -288,7 +274,7 @@ def concern_action_view(
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         expected = d.pop("version")
-        status = _save(
+        status = run_service(
             form,
             lambda: service(actor=request.user, concern=concern, expected_version=expected, **d),
         )
@@ -333,7 +319,7 @@ def _moderation_action(
     status = 0
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
-        status = _save(form, lambda: call(d))
+        status = run_service(form, lambda: call(d))
         if not status:
             messages.success(request, f"{heading}: done.")
             return redirect("evaluations:moderation", inspection_id=inspection.pk)

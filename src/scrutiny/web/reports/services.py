@@ -28,6 +28,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from scrutiny.core.methodology import load_programme
+from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
 from scrutiny.web.evidence.models import Evidence
@@ -49,14 +50,6 @@ DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 # A template is styles, a cover and a logo or two: a zip that inflates beyond this is
 # refused before anything parses it (a "zip bomb").
 TEMPLATE_MAX_INFLATED = 50 * 1024 * 1024
-
-
-class Refused(Exception):
-    """The change is not allowed as things stand; `reasons` says why, each in full."""
-
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
 
 
 def _who(actor: Any) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,27 +21,13 @@ from scrutiny.core.report import Version
 from scrutiny.core.report_html import render_html_fragment
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
-from scrutiny.web.inspections.services import StaleEdit
 from scrutiny.web.reports import forms, selectors, services
 from scrutiny.web.reports.models import Report, Statement
 from scrutiny.web.rules import administrator, inspection_permission
 from scrutiny.web.surveys.uploads import human_size, limit_uploads, refused_size, store_upload
-
-
-def _save(form: Form, call: Any) -> int:
-    """Run a service; on refusal put the reasons on the form. The HTTP status to answer."""
-    try:
-        call()
-    except StaleEdit:
-        form.add_error(None, StaleEdit.message)
-        return 409
-    except services.Refused as exc:
-        for reason in exc.reasons:
-            form.add_error(None, reason)
-        return 422
-    return 0
 
 
 def _can(inspection: Inspection, permission: str) -> bool:
@@ -180,7 +165,7 @@ def statement_add_view(
         ids = _evidence_ids(inspection, form)
         if ids is not None:
             d = form.cleaned_data
-            status = _save(
+            status = run_service(
                 form,
                 lambda: services.statement_create(
                     actor=request.user,
@@ -238,7 +223,7 @@ def statement_edit_view(
         ids = _evidence_ids(inspection, form)
         if ids is not None:
             d = form.cleaned_data
-            status = _save(
+            status = run_service(
                 form,
                 lambda: services.statement_update(
                     actor=request.user,
@@ -301,7 +286,7 @@ def statement_delete_view(
     form = forms.VersionForm(request.POST or None, initial={"version": statement.version})
     status = 0
     if request.method == "POST" and form.is_valid():
-        status = _save(
+        status = run_service(
             form,
             lambda: services.statement_delete(
                 actor=request.user,
@@ -380,7 +365,7 @@ def transition_view(request: HttpRequest, inspection: Inspection, transition: st
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         call = getattr(services, service)
-        status = _save(
+        status = run_service(
             form,
             lambda: call(
                 actor=request.user,
@@ -467,7 +452,7 @@ def statement_comment_view(
     form = forms.CommentForm(request.POST or None)
     status = 0
     if request.method == "POST" and form.is_valid():
-        status = _save(
+        status = run_service(
             form,
             lambda: services.comment_add(
                 actor=request.user, statement=statement, text=form.cleaned_data["text"]
@@ -520,7 +505,7 @@ def comment_resolve_view(
     )
     status = 0
     if request.method == "POST" and form.is_valid():
-        status = _save(
+        status = run_service(
             form,
             lambda: services.comment_resolve(
                 actor=request.user,

@@ -7,57 +7,45 @@ inspector. Prints the median time and the SQL query count of each page
 Asserts nothing about time.
 """
 
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+from webbench import member_client, migrate, throwaway_site
 
 RECORDS, ITEMS, SECOND, REPEATS = 150, 25, 30, 15
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="scrutiny-bench-records-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="scrutiny.web.settings",
-        DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
-        SCRUTINY_DATA_DIR=str(tmp),
-        SCRUTINY_ALLOWED_HOSTS="testserver",
-    )
-    sys.path.insert(0, str(ROOT))  # the seeding helpers shared with the tests
-    import django
+    with throwaway_site(prefix="scrutiny-bench-records-") as tmp:
+        run(tmp)
 
-    django.setup()
-    from django.core.management import call_command
+
+def run(tmp: Path) -> None:
+    sys.path.insert(0, str(ROOT))  # the seeding helpers shared with the tests
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from tests.web.test_records_support import add_sample, assign, seed_readings, sized_programme
 
     import scrutiny.core.methodology as methodology
-    from scrutiny.web.accounts.models import User
-    from scrutiny.web.inspections.models import Inspection, Membership, Role
+    from scrutiny.web.inspections.models import Inspection, Role
 
     programmes = tmp / "programmes"
     programmes.mkdir()
     programme = sized_programme(programmes, items=ITEMS)
     methodology.PROGRAMMES_DIR = programmes
-    call_command("migrate", verbosity=0)
+    migrate()
     inspection = Inspection.objects.create(
         reference="JI-BENCH", partnership="Benchtown", programme=programme, start=date(2026, 1, 5)
     )
-    lead = User.objects.create_user(username="bench", password=None, is_demo=True)
-    Membership.objects.create(inspection=inspection, user=lead, role=Role.LEAD_INSPECTOR)
+    lead, client = member_client(inspection, Role.LEAD_INSPECTOR)
     seed_readings(inspection, records=RECORDS, second=SECOND)
     add_sample(inspection, records=RECORDS)
     assign(inspection, lead)
-    client = Client()
-    client.force_login(lead)
     print(
         f"{RECORDS} records x {ITEMS} items, {SECOND} read twice "
         f"({inspection.record_readings.count()} readings)"
@@ -85,7 +73,6 @@ def main() -> None:
             f"{label:22} median {statistics.median(times) * 1000:7.1f} ms "
             f"over {REPEATS} renders, {len(queries)} SQL queries"
         )
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

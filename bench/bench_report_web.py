@@ -7,45 +7,32 @@ download pays for loading WeasyPrint, fonts and matplotlib; the rest are warm. P
 figures; asserts nothing about time.
 """
 
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from webbench import member_client, migrate, throwaway_site
 
 REPEATS = 3
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="scrutiny-bench-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="scrutiny.web.settings",
-        DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
-        SCRUTINY_DATA_DIR=str(tmp),
-        SCRUTINY_ALLOWED_HOSTS="testserver",
-    )
-    import django
+    with throwaway_site():
+        run()
 
-    django.setup()
-    from django.core.management import call_command
+
+def run() -> None:
     from django.db import connection
-    from django.test import Client
     from django.urls import reverse
 
     from scrutiny.core.bundle import dump_bundle
     from scrutiny.core.demo import make_demo
-    from scrutiny.web.accounts.models import User
     from scrutiny.web.inspections.bundle_io import bundle_import
-    from scrutiny.web.inspections.models import Membership, Role
+    from scrutiny.web.inspections.models import Role
 
-    call_command("migrate", verbosity=0)
+    migrate()
     inspection = bundle_import(actor="bench", data=dump_bundle(make_demo()))
-    user = User.objects.create_user(username="bench", password=None, is_demo=True)
-    Membership.objects.create(inspection=inspection, user=user, role=Role.LEAD_INSPECTOR)
-    client = Client()
-    client.force_login(user)
+    _, client = member_client(inspection, Role.LEAD_INSPECTOR)
 
     def download(version: str, file_type: str) -> float:
         url = reverse(
@@ -74,7 +61,6 @@ def main() -> None:
             )
     print("  goal: demo PDF under 5 s")
     connection.close()
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -7,13 +7,11 @@ Asserts nothing about time.
 """
 
 import copy
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from webbench import member_client, migrate, throwaway_site
 
 RECORDS, RESPONSES, REPEATS = 1_000, 5_000, 15
 
@@ -34,35 +32,24 @@ def synthetic_bundle() -> dict:
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="scrutiny-bench-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="scrutiny.web.settings",
-        DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
-        SCRUTINY_DATA_DIR=str(tmp),
-        SCRUTINY_ALLOWED_HOSTS="testserver",
-    )
-    import django
+    with throwaway_site():
+        run()
 
-    django.setup()
-    from django.core.management import call_command
+
+def run() -> None:
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from scrutiny.core.bundle import dump_bundle
-    from scrutiny.web.accounts.models import User
     from scrutiny.web.inspections.bundle_io import bundle_import
-    from scrutiny.web.inspections.models import Membership, Role
+    from scrutiny.web.inspections.models import Role
 
-    call_command("migrate", verbosity=0)
+    migrate()
     started = time.perf_counter()
     inspection = bundle_import(actor="bench", data=dump_bundle(synthetic_bundle()))
     imported = time.perf_counter() - started
-    user = User.objects.create_user(username="bench", password=None, is_demo=True)
-    Membership.objects.create(inspection=inspection, user=user, role=Role.INSPECTOR)
-    client = Client()
-    client.force_login(user)
+    _, client = member_client(inspection, Role.INSPECTOR)
     url = reverse("inspections:home", kwargs={"inspection_id": inspection.pk})
     assert client.get(url).status_code == 200  # warm-up
     times = []
@@ -85,7 +72,6 @@ def main() -> None:
         f"{len(queries)} SQL queries"
     )
     connection.close()
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

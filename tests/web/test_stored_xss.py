@@ -157,3 +157,53 @@ def test_survey_import_pages_escape_what_the_file_says(hostile: tuple[Inspection
     values = client.get(reverse("surveys:import_values", args=[inspection.pk, job.pk]))
     assert values.status_code == 200
     assert_escaped(values.content.decode(), where="survey import: answers to match")
+
+
+def test_report_pages_escape_statements_cited_notes_and_comments(
+    hostile: tuple[Inspection, Any],
+) -> None:
+    from scrutiny.web.reports import selectors, services
+    from scrutiny.web.reports.models import Statement
+
+    inspection, lead = hostile
+    pk = inspection.pk
+    # A key message of question 2 in the team's words and plain wording, citing E-005.
+    key = Statement.objects.get(inspection=inspection, ident="Q2-K1")
+    services.statement_update(
+        actor="test",
+        statement=key,
+        expected_version=key.version,
+        text=PAYLOAD,
+        plain=IMG,
+        evidence_ids=[inspection.evidence.get(ident="E-005").pk],
+    )
+    key.refresh_from_db()
+    report = services.report_share(
+        actor="test",
+        inspection=inspection,
+        expected_version=selectors.report_for(inspection=inspection).version,
+    )
+    assert report.status == "shared"
+    partner = User.objects.create_user(username="xss-partner")
+    Membership.objects.create(inspection=inspection, user=partner, role=Role.PARTNERSHIP_CONTACT)
+    comment = services.comment_add(actor=partner, statement=key, text=PAYLOAD)
+
+    def page(name: str, client: Any = lead, **kwargs: Any) -> str:
+        response = client.get(reverse(f"reports:{name}", kwargs={"inspection_id": pk, **kwargs}))
+        assert response.status_code == 200, name
+        return response.content.decode()
+
+    team_pages = {
+        "question 2 editor": page("section", section="question-2"),
+        "statement editor": page("statement_edit", statement_id=key.pk),
+        "overview": page("overview"),
+        "public version": page("preview", report_version="public"),
+        "internal version": page("preview", report_version="internal"),
+        "young people's version": page("preview", report_version="young-people"),
+        "comments": page("comments"),
+        "resolve a comment": page("comment_resolve", comment_id=comment.pk),
+        "HTML download": page("download", report_version="internal", file_type="html"),
+    }
+    for where, html in team_pages.items():
+        assert_escaped(html, where=where, expect_shown=where != "overview")
+    assert_escaped(page("shared_draft", signed_in_client(partner)), where="partnership's draft")

@@ -27,9 +27,10 @@ assets:
 run: install assets
 	bash scripts/install-report-deps.sh
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --quiet
 	$(BIN)/scrutiny export JI-0001 -o demo-bundle.json
 	$(BIN)/scrutiny evaluate demo-bundle.json
+	$(BIN)/python manage.py load_demo --logins-only
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite on SQLite; in CI (or with TEST_POSTGRES=1) every test that touches

@@ -71,3 +71,13 @@ def test_it_gives_the_demo_readers_records_to_read(settings: Any) -> None:
         "records:reading", kwargs={"inspection_id": inspection.pk, "assignment_id": mine.pk}
     )
     assert client.get(form).status_code == 200
+
+
+def test_make_run_loads_quietly_and_prints_the_logins_on_their_own() -> None:
+    quiet = io.StringIO()
+    call_command("load_demo", "--records", "20", "--quiet", stdout=quiet)
+    assert quiet.getvalue() == "" and Inspection.objects.count() == 1
+    logins = io.StringIO()
+    call_command("load_demo", "--logins-only", stdout=logins)
+    assert DEMO_PASSWORD in logins.getvalue() and "  partner " in logins.getvalue()
+    assert Inspection.objects.count() == 1

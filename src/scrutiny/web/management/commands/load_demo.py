@@ -1,5 +1,7 @@
 """Load the demo inspection and one demo account per role (used by `make run`)."""
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -38,10 +40,30 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--records", type=int, default=100)
+        # `make run` loads quietly, prints the evaluation, then the logins last of all.
+        parser.add_argument("--quiet", action="store_true", help="load without printing")
+        parser.add_argument("--logins-only", action="store_true", help="only print the demo logins")
 
-    def handle(self, *args: object, **options: int) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
+        if not options["logins_only"]:
+            inspection = self._load(seed=options["seed"], records=options["records"])
+            if options["quiet"]:
+                return
+            self.stdout.write(
+                f"\nDemo inspection {inspection.reference} ({inspection.partnership}) is loaded."
+            )
+        self.stdout.write(
+            f"Sign in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r} "
+            "and one of these usernames:"
+        )
+        for username, _, role in DEMO_USERS:
+            label = Role(role).label if role else "Site administrator (no case data)"
+            self.stdout.write(f"  {username:<10} {label}")
+        self.stdout.write("Demo accounts skip two-factor authentication; real accounts do not.\n")
+
+    def _load(self, *, seed: int, records: int) -> Inspection:
         with transaction.atomic():
-            bundle = make_demo(seed=options["seed"], records=options["records"])
+            bundle = make_demo(seed=seed, records=records)
             reference = bundle["inspection"]["reference"]
             inspection = Inspection.objects.filter(reference=reference).first()
             if inspection is None:
@@ -68,15 +90,7 @@ class Command(BaseCommand):
             _sample_to_read(
                 inspection, readers=[users.get(username=u) for u in ("inspector", "lead")]
             )
-        self.stdout.write(f"\nDemo inspection {reference} ({inspection.partnership}) is loaded.")
-        self.stdout.write(
-            f"Sign in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r} "
-            "and one of these usernames:"
-        )
-        for username, _, role in DEMO_USERS:
-            label = Role(role).label if role else "Site administrator (no case data)"
-            self.stdout.write(f"  {username:<10} {label}")
-        self.stdout.write("Demo accounts skip two-factor authentication; real accounts do not.\n")
+        return inspection
 
 
 def _sample_to_read(inspection: Inspection, *, readers: list[object]) -> None:

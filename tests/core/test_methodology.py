@@ -1,5 +1,6 @@
 """The programme files: the methodology as data, checked on load."""
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -14,7 +15,11 @@ from scrutiny.core.methodology import (
     load_programme_file,
 )
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# The official text the questions are checked against: a copy kept with the tests, so a
+# clone on its own passes, and pinned to the workspace's ../shared/seeds (below).
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
+WORKSPACE_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEED_SHA256 = "ddbcc36b2712f232d3d21bdfb9aa1491220df877884fdfeacf16a52b48f4d03a"
 PROGRAMME_FILE = PROGRAMMES_DIR / "care-and-protection-2018.toml"
 
 
@@ -28,6 +33,14 @@ def test_the_five_questions_are_word_for_word_the_seed(programme):
     for question in programme.questions:
         assert f"{question.number}. {question.text}" in seed
     assert [q.number for q in programme.questions] == [1, 2, 3, 4, 5]
+
+
+def test_the_seed_copy_is_the_official_text():
+    copy = (SEEDS / "evaluating-performance.txt").read_bytes()
+    assert hashlib.sha256(copy).hexdigest() == SEED_SHA256
+    shared = WORKSPACE_SEEDS / "evaluating-performance.txt"
+    if shared.exists():  # in the project's own workspace, as in CI
+        assert copy == shared.read_bytes()
 
 
 def test_the_quality_framework_has_22_indicators_with_uncertain_titles_marked(programme):

@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 
 from scrutiny.core import suggest
+from scrutiny.core.digest import file_sha256
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.minilm import (
     MINILM_SHA256,
     MiniLMEmbedder,
     ModelFilesInvalid,
     WordPiece,
-    file_sha256,
     read_safetensors,
 )
 from scrutiny.core.suggest import (

@@ -12,7 +12,6 @@ vectors with ones computed once by sentence-transformers itself
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import struct
@@ -25,6 +24,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
+
+from scrutiny.core.digest import file_sha256
 
 Array = npt.NDArray[np.float32]
 
@@ -42,14 +43,6 @@ class ModelFilesInvalid(ValueError):
 # --- weights -------------------------------------------------------------------------
 
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_safetensors(path: Path) -> dict[str, npt.NDArray[Any]]:

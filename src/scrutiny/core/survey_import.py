@@ -20,7 +20,6 @@ mappings per survey (both are plain pydantic models) and stores the responses.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import itertools
 import os
@@ -37,6 +36,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypedDict
 
 from pydantic import BaseModel, ConfigDict
+
+from scrutiny.core.digest import file_sha256
 
 # --- the shapes we read against --------------------------------------------------
 
@@ -294,11 +295,7 @@ def _check_xlsx(path: Path, limits: Limits) -> None:
 
 def content_hash(path: str | os.PathLike[str]) -> str:
     """``sha256:<hex>`` of the file's bytes: the same file uploaded twice is the same import."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as f:
-        while chunk := f.read(1024 * 1024):
-            digest.update(chunk)
-    return f"sha256:{digest.hexdigest()}"
+    return f"sha256:{file_sha256(path)}"
 
 
 # --- reading rows as a stream --------------------------------------------------

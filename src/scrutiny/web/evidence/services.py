@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
 
+from scrutiny.core.digest import file_sha256
 from scrutiny.core.methodology import load_programme
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
@@ -462,7 +462,7 @@ def _checked_upload(upload: Upload) -> _Checked:
         content_type, ext = attachment_type(upload.path)
     except AttachmentRefused as exc:
         raise AttachmentRefused(f"{label}: {exc}") from exc
-    digest = upload.sha256 or _sha256(upload.path)
+    digest = upload.sha256 or file_sha256(upload.path)
     return _Checked(
         upload.path,
         attachment_name(upload.file_name, content_type),
@@ -475,14 +475,6 @@ def _checked_upload(upload: Upload) -> _Checked:
 
 def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n % (1024 * 1024) else f"{n // 1024 // 1024} MB"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _discard(uploads: Sequence[Upload]) -> None:

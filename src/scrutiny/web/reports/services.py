@@ -13,7 +13,6 @@ partnership's is unresolved. A final report is locked until it is reopened; a
 published one stays as it was published.
 """
 
-import hashlib
 import os
 import shutil
 import uuid
@@ -27,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from scrutiny.core.digest import file_sha256
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
@@ -538,7 +538,7 @@ def template_upload(
             render_report(trial, "docx", template=path)
         except Exception as exc:  # python-docx raises many kinds on a broken document
             raise Refused([f"Template: Word could not use this document ({exc})."]) from None
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = file_sha256(path)
         size = path.stat().st_size
     except Refused:
         path.unlink(missing_ok=True)

@@ -7,13 +7,21 @@ from django.db import transaction
 
 from scrutiny.web.audit.models import AuditEvent
 
+# An actor is a user, None (the system) or a label such as 'cli:alice' or 'demo loader'.
 
-def _actor_name(actor: Any) -> str:
+
+def actor_name(actor: Any) -> str:
+    """How the audit trail and the pages name the actor."""
     if actor is None:
         return "system"
     if isinstance(actor, str):
         return actor
     return actor.get_username()
+
+
+def acting_user(actor: Any) -> Any:
+    """The user behind the actor, or None for the system or a label."""
+    return None if actor is None or isinstance(actor, str) else actor
 
 
 def audit_record(
@@ -28,10 +36,9 @@ def audit_record(
     after: dict | None = None,
 ) -> AuditEvent:
     """Append one event. `actor` is a user, None (system) or a label such as 'cli:alice'."""
-    user = actor if actor is not None and not isinstance(actor, str) else None
     return AuditEvent.objects.create(
-        actor=user,
-        actor_name=_actor_name(actor),
+        actor=acting_user(actor),
+        actor_name=actor_name(actor),
         inspection=inspection,
         action=action,
         object_type=object_type,

@@ -21,7 +21,7 @@ from scrutiny.core import signoff
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.sufficiency import check_sufficiency
 from scrutiny.web.audit.models import AuditEvent
-from scrutiny.web.audit.services import audit_record
+from scrutiny.web.audit.services import actor_name, audit_record
 from scrutiny.web.evaluations.models import (
     GroupEvaluation,
     JudgementReason,
@@ -41,10 +41,6 @@ from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
 
 Refused = signoff.Refused
-
-
-def _who(actor: Any) -> str:
-    return actor if isinstance(actor, str) else actor.get_username()
 
 
 def _bump(model: type[Model], pk: int, expected_version: int, **changes: Any) -> None:
@@ -104,7 +100,7 @@ def proposal_record(
                         indicator=indicator,
                         value=value,
                         rationale=rationale,
-                        proposed_by=_who(actor),
+                        proposed_by=actor_name(actor),
                     )
             except IntegrityError:
                 raise StaleEdit from None
@@ -120,7 +116,7 @@ def proposal_record(
                 expected_version,
                 value=value,
                 rationale=rationale,
-                proposed_by=_who(actor),
+                proposed_by=actor_name(actor),
             )
             row.refresh_from_db()
         after = {
@@ -179,7 +175,7 @@ def group_evaluation_record(
                         care_group=care_group,
                         value=value,
                         rationale=rationale,
-                        recorded_by=_who(actor),
+                        recorded_by=actor_name(actor),
                     )
             except IntegrityError:
                 raise StaleEdit from None
@@ -204,7 +200,7 @@ def group_evaluation_record(
                 expected_version,
                 value=value,
                 rationale=rationale,
-                recorded_by=_who(actor),
+                recorded_by=actor_name(actor),
             )
             row.refresh_from_db()
         after = {
@@ -260,7 +256,7 @@ def team_judgement_record(
                 inspection=inspection,
                 judgement=judgement,
                 reason=reason.strip(),
-                decided_by=_who(actor),
+                decided_by=actor_name(actor),
                 decided_at=timezone.now(),
             )
         words = {True: "a concerning number", False: "not a concerning number", None: "undecided"}
@@ -318,7 +314,7 @@ def concern_raise(
             ident=_next_ident(inspection),
             summary=summary,
             description=description,
-            raised_by=_who(actor),
+            raised_by=actor_name(actor),
             raised_at=timezone.now(),
         )
         audit_record(
@@ -465,7 +461,7 @@ def evaluations_agree(
         row = _moderation_row(inspection)
         moved = signoff.agree(
             core_moderation(row),
-            by=_who(actor),
+            by=actor_name(actor),
             held_on=held_on,
             present=present,
             bundle=inspection_bundle(inspection=inspection),
@@ -494,7 +490,7 @@ def evaluations_sign_off(
         )
         moved = signoff.sign_off(
             core_moderation(row),
-            by=_who(actor),
+            by=actor_name(actor),
             role=role_in(user=actor, inspection=inspection),
             proposers=proposers,
             bundle=bundle,
@@ -519,7 +515,7 @@ def evaluations_reopen(
 ) -> Moderation:
     with transaction.atomic():
         row = _moderation_row(inspection)
-        moved = signoff.reopen(core_moderation(row), by=_who(actor), reason=reason)
+        moved = signoff.reopen(core_moderation(row), by=actor_name(actor), reason=reason)
         return _transition(
             actor=actor,
             inspection=inspection,

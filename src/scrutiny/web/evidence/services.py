@@ -20,7 +20,7 @@ from django.db.models import F, Max
 from scrutiny.core.digest import file_sha256
 from scrutiny.core.methodology import load_programme
 from scrutiny.web.audit.models import AuditEvent
-from scrutiny.web.audit.services import audit_record
+from scrutiny.web.audit.services import acting_user, audit_record
 from scrutiny.web.evidence.models import (
     Evidence,
     EvidenceAttachment,
@@ -125,11 +125,6 @@ def _next_ident(inspection: Inspection) -> tuple[int, str]:
     return position, f"E-{n:03d}"
 
 
-def _user(actor: Any) -> Any:
-    """The acting user, or None for the system or a label such as 'cli:alice'."""
-    return None if actor is None or isinstance(actor, str) else actor
-
-
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
@@ -175,7 +170,7 @@ def evidence_create(
                 kind=kind,
                 date=date,
                 care_group=care_group or None,
-                created_by=_user(actor),
+                created_by=acting_user(actor),
             )
             _set_tags(note, checked)
             audit_record(
@@ -503,7 +498,7 @@ def _store(*, actor: Any, evidence: Evidence, upload: _Checked) -> EvidenceAttac
             content_type=upload.content_type,
             size=upload.size,
             sha256=upload.sha256,
-            uploaded_by=_user(actor),
+            uploaded_by=acting_user(actor),
         )
         audit_record(
             actor=actor,

@@ -30,7 +30,7 @@ from scrutiny.core.digest import file_sha256
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
-from scrutiny.web.audit.services import audit_record
+from scrutiny.web.audit.services import acting_user, actor_name, audit_record
 from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
@@ -50,14 +50,6 @@ DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 # A template is styles, a cover and a logo or two: a zip that inflates beyond this is
 # refused before anything parses it (a "zip bomb").
 TEMPLATE_MAX_INFLATED = 50 * 1024 * 1024
-
-
-def _who(actor: Any) -> str:
-    return actor if isinstance(actor, str) else actor.get_username()
-
-
-def _user(actor: Any) -> Any:
-    return None if isinstance(actor, str) else actor
 
 
 def _report_row(inspection: Inspection) -> Report:
@@ -164,7 +156,7 @@ def statement_create(
             position=position,
             text=text,
             plain=plain or None,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
         )
         _set_citations(statement, notes)
         after = _snapshot(statement)
@@ -351,7 +343,7 @@ def report_share(*, actor: Any, inspection: Inspection, expected_version: int) -
         to=Status.SHARED,
         verb="shared with the partnership",
         reasons=reasons,
-        extra={"shared_by": _user(actor), "shared_at": timezone.now()},
+        extra={"shared_by": acting_user(actor), "shared_at": timezone.now()},
     )
 
 
@@ -372,7 +364,7 @@ def report_make_final(*, actor: Any, inspection: Inspection, expected_version: i
         to=Status.FINAL,
         verb="made final",
         reasons=reasons,
-        extra={"finalised_by": _user(actor), "finalised_at": timezone.now()},
+        extra={"finalised_by": acting_user(actor), "finalised_at": timezone.now()},
     )
 
 
@@ -384,7 +376,7 @@ def report_publish(*, actor: Any, inspection: Inspection, expected_version: int)
         allowed_from=(Status.FINAL,),
         to=Status.PUBLISHED,
         verb="published",
-        extra={"published_by": _user(actor), "published_at": timezone.now()},
+        extra={"published_by": acting_user(actor), "published_at": timezone.now()},
     )
 
 
@@ -422,7 +414,7 @@ def comment_add(*, actor: Any, statement: Statement, text: str) -> Comment:
             statement_text=statement.text,
             where=selectors.where(statement.part, statement.question),
             text=text,
-            author=_user(actor),
+            author=acting_user(actor),
         )
         audit_record(
             actor=actor,
@@ -446,7 +438,7 @@ def comment_resolve(
         before = Comment.objects.filter(pk=comment.pk).values("resolution", "resolved_at").get()
         updated = Comment.objects.filter(pk=comment.pk, version=expected_version).update(
             resolution=resolution,
-            resolved_by=_user(actor),
+            resolved_by=acting_user(actor),
             resolved_at=timezone.now(),
             version=F("version") + 1,
         )
@@ -461,7 +453,7 @@ def comment_resolve(
             object_id=comment.pk,
             summary=f"Resolved the partnership's comment on {comment.where}",
             before={"resolution": before["resolution"] or None},
-            after={"resolution": resolution, "resolved_by": _who(actor)},
+            after={"resolution": resolution, "resolved_by": actor_name(actor)},
         )
     return comment
 
@@ -562,7 +554,7 @@ def template_upload(
                 stored_name=stored,
                 size=size,
                 sha256=digest,
-                uploaded_by=_user(actor),
+                uploaded_by=acting_user(actor),
             )
             audit_record(
                 actor=actor,

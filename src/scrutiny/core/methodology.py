@@ -85,6 +85,16 @@ class Indicator(_Frozen):
     uncertain: bool = False
     description: str = ""
 
+    @property
+    def label(self) -> str:
+        """ "5.1 Providing help and support at an early stage (title uncertain)"."""
+        return indicator_text(self.id, self.title, uncertain=self.uncertain)
+
+
+def indicator_text(indicator_id: str, title: str, *, uncertain: bool) -> str:
+    """An indicator named as the pages name it, with the mark its uncertain title needs."""
+    return f"{indicator_id} {title}{' (title uncertain)' if uncertain else ''}"
+
 
 class EvaluatedIndicator(_Frozen):
     id: str

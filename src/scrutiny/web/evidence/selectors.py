@@ -203,12 +203,9 @@ def tag_suggestions(
 
 
 def indicator_label(programme: Programme, indicator_id: str) -> str:
-    """ "5.1 Providing help and support at an early stage (title uncertain)"."""
+    """The indicator's label with its uncertain-title mark, or the bare id if unknown."""
     indicator = programme.indicator(indicator_id)
-    if indicator is None:
-        return indicator_id
-    mark = " (title uncertain)" if indicator.uncertain else ""
-    return f"{indicator.id} {indicator.title}{mark}"
+    return indicator.label if indicator else indicator_id
 
 
 def note_tags(note: Evidence) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from scrutiny.core.coverage import TargetCoverage
-from scrutiny.core.methodology import Programme, load_programme
+from scrutiny.core.methodology import Programme, indicator_text, load_programme
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.evidence.forms import (
@@ -423,7 +423,7 @@ def evidence_suggest_view(request: HttpRequest, inspection: Inspection) -> HttpR
 def _target_name(row: TargetCoverage) -> str:
     if row.target == "question":
         return f"{row.id}. {row.title}"
-    return f"{row.id} {row.title}{' (title uncertain)' if row.uncertain else ''}"
+    return indicator_text(row.id, row.title, uncertain=row.uncertain)
 
 
 @inspection_permission(roles.VIEW_EVIDENCE)

@@ -5,7 +5,6 @@ a new page that a role can reach is checked here without anyone listing it. One 
 per URL shape, downloads left to their own tests.
 """
 
-import re
 from collections import deque
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -14,11 +13,11 @@ import pytest
 
 from scrutiny.web.accounts.models import User
 from scrutiny.web.inspections.models import Inspection, Membership, Role
+from tests.web.test_links import SKIP, page_shape
 from tests.web.test_records_support import add_sample, assign
 
 from .conftest import PASSWORD
 
-SKIP = re.compile(r"/download/|\.(csv|xlsx|json)$|/export/|/sign-out/")
 ROLES = {
     "lead": Role.LEAD_INSPECTOR,
     "inspector": Role.INSPECTOR,
@@ -26,12 +25,6 @@ ROLES = {
     "assurer": Role.QUALITY_ASSURER,
     "partner": Role.PARTNERSHIP_CONTACT,
 }
-
-
-def _shape(path: str) -> str:
-    split = urlsplit(path)
-    query = "&".join(sorted(p.split("=")[0] for p in split.query.split("&") if p))
-    return re.sub(r"\d+", "N", split.path) + ("?" + query if query else "")
 
 
 @pytest.fixture
@@ -62,9 +55,9 @@ def test_every_page_a_role_reaches_passes_axe(
     queue = deque(["/"])
     while queue:
         path = queue.popleft()
-        if _shape(path) in seen:
+        if page_shape(path) in seen:
             continue
-        seen.add(_shape(path))
+        seen.add(page_shape(path))
         page = browser.goto(path)  # runs axe-core and fails on any violation
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
             target = urlsplit(urljoin(page.url, href))

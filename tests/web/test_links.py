@@ -36,7 +36,7 @@ class _Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def _shape(path: str) -> str:
+def page_shape(path: str) -> str:
     """One visit per kind of page: ids and query values do not make a new page."""
     split = urlsplit(path)
     query = "&".join(sorted(p.split("=")[0] for p in split.query.split("&") if p))
@@ -49,9 +49,9 @@ def walk(client: Any, start: str = "/") -> tuple[int, list[str]]:
     broken: list[str] = []
     while queue:
         path, shown_on = queue.popleft()
-        if _shape(path) in seen:
+        if page_shape(path) in seen:
             continue
-        seen.add(_shape(path))
+        seen.add(page_shape(path))
         response = client.get(path, follow=True)
         if response.status_code != 200:
             broken.append(f"{path} ({response.status_code}), linked from {shown_on}")

@@ -1,8 +1,8 @@
 """The audit trail: who changed what (before and after), who read children's data."""
 
 import csv
-import json
 import io
+import json
 from typing import Any
 
 import pytest

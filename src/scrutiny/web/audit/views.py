@@ -5,6 +5,7 @@ from django.shortcuts import render
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.selectors import audit_event_list, audit_events_csv, audit_values
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.downloads import name_download
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.rules import inspection_permission
@@ -39,5 +40,5 @@ def audit_csv_view(request: HttpRequest, inspection: Inspection) -> HttpResponse
     )
     content = audit_events_csv(events=audit_event_list(inspection=inspection).iterator())
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{inspection.reference}-audit.csv"'
+    name_download(response, f"{inspection.reference}-audit.csv")
     return response

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from scrutiny.core.bundle import TEXT_MAX
 from scrutiny.core.methodology import Programme
 from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.evidence.selectors import NO_CARE_GROUP, EvidenceFilters, indicator_label
@@ -75,7 +76,7 @@ class EvidenceNoteForm(forms.Form):
     )
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=10_000,
+        max_length=TEXT_MAX,
         label="Evidence",
         help_text="What you saw, heard or read. Record staff by their role; never name a "
         "child or family.",

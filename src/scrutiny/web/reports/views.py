@@ -21,6 +21,7 @@ from scrutiny.core.report import Version
 from scrutiny.core.report_html import render_html_fragment
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.downloads import name_download
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
@@ -598,7 +599,7 @@ def download_view(
         f"{file_type.upper()})",
     )
     response = HttpResponse(out.content, content_type=out.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{out.file_name}"'
+    name_download(response, out.file_name)
     return response
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from scrutiny.core.digest import file_sha256
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.refusal import Refused
+from scrutiny.core.text.redact import without_paths
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import acting_user, actor_name, audit_record
 from scrutiny.web.evidence.models import Evidence
@@ -529,7 +530,9 @@ def template_upload(
         try:
             render_report(trial, "docx", template=path)
         except Exception as exc:  # python-docx raises many kinds on a broken document
-            raise Refused([f"Template: Word could not use this document ({exc})."]) from None
+            # The library's words, never where the server keeps the upload.
+            reason = without_paths(str(exc))
+            raise Refused([f"Template: Word could not use this document ({reason})."]) from None
         digest = file_sha256(path)
         size = path.stat().st_size
     except Refused:

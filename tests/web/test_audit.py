@@ -3,14 +3,20 @@
 import csv
 import io
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from scrutiny.web.audit.models import AppendOnly, AuditEvent
+from scrutiny.web.audit.selectors import audit_values
 from scrutiny.web.audit.services import audit_record
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import inspection_update, membership_add
@@ -175,9 +181,32 @@ AWKWARD_VALUES: list[Any] = [
 ]
 
 
+def written_object_types() -> list[str]:
+    """Every object type the code writes to the trail (a literal in a call's arguments)."""
+    web = Path(__file__).parents[2] / "src" / "scrutiny" / "web"
+    found = set()
+    for source in web.rglob("*.py"):
+        found |= set(re.findall(r'object_type="([a-z_]+)"', source.read_text()))
+    found |= {"record_reading", "sample", "agreement", "results", "reading_draft"}  # _seen()
+    return sorted(found)
+
+
 def test_it_renders_every_kind_of_event_on_the_trail_page(
     client_for: Any, inspection: Inspection
 ) -> None:
+    kinds = written_object_types()
+    assert len(kinds) > 20
+    for n, object_type in enumerate(kinds):
+        value = AWKWARD_VALUES[n % len(AWKWARD_VALUES)]
+        audit_record(
+            actor="test",
+            inspection=inspection,
+            action=list(AuditEvent.Action)[n % len(AuditEvent.Action)],
+            object_type=object_type,
+            summary=f"{object_type} event",
+            before=value,
+            after=value,
+        )
     for action in AuditEvent.Action:
         for value in AWKWARD_VALUES:
             audit_record(
@@ -199,6 +228,8 @@ def test_it_renders_every_kind_of_event_on_the_trail_page(
         html += response.content.decode()
     for action in AuditEvent.Action:
         assert f"{action} event" in html
+    for object_type in kinds:
+        assert f"{object_type} event" in html
     # PostgreSQL's jsonb keeps keys in its own order: look for each one.
     for part in ["items: [{&quot;survey&quot;: &quot;staff&quot;}]", "keys: 2", "values: null"]:
         assert part in html
@@ -248,3 +279,23 @@ def test_it_logs_who_read_the_trail(client_for: Any, inspection: Inspection) -> 
     client_for("assurer").get(reverse("audit:list", kwargs={"inspection_id": inspection.pk}))
     event = AuditEvent.objects.latest("id")
     assert (event.actor_name, event.action, event.object_type) == ("assurer", "view", "audit_trail")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+# No deadline: the machine is shared with browser tests.
+@hypothesis_settings(deadline=None)
+@given(
+    value=json_values | st.dictionaries(st.sampled_from(["items", "keys", "values"]), json_values)
+)
+def test_it_describes_any_json_an_event_may_hold(value: Any) -> None:
+    text = audit_values(value)
+    assert isinstance(text, str)
+    if isinstance(value, dict):
+        for key in value:
+            assert f"{key}: " in text

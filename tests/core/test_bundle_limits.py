@@ -8,6 +8,7 @@ import orjson
 import pytest
 
 from scrutiny.core.bundle import (
+    ANSWER_MAX,
     IDENTIFIER_MAX,
     REFERENCE_MAX,
     SUMMARY_MAX,
@@ -77,6 +78,19 @@ def test_it_refuses_a_repeated_top_level_key() -> None:
                 ]
             },
             "record_readings[0].record: at most 80 characters (got 81)",
+        ),
+        (
+            {
+                "survey_responses": [
+                    {
+                        "survey": "children_and_young_people",
+                        "respondent": "S-1",
+                        "answers": {"anything_else": "a" * (ANSWER_MAX + 1)},
+                    }
+                ]
+            },
+            f"survey_responses[0].answers.anything_else: at most {ANSWER_MAX} characters "
+            f"(got {ANSWER_MAX + 1})",
         ),
     ],
 )

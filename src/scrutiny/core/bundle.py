@@ -165,7 +165,8 @@ REFERENCE_MAX = 40
 IDENTIFIER_MAX = 80
 NAME_MAX = 200  # the partnership, an evidence label
 SUMMARY_MAX = 300  # a significant concern: one sentence
-TEXT_MAX = 10_000  # an evidence note, a report statement, a free-text survey answer
+TEXT_MAX = 10_000  # an evidence note, a report statement
+ANSWER_MAX = 32_767  # a survey answer: a spreadsheet cell, as the survey import reads it
 # An inspection reference becomes part of file names and URLs: letters, digits and -.
 REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 REFERENCE_RULE = "letters, digits and hyphens only, starting with a letter or digit (JI-0042)"
@@ -215,7 +216,7 @@ class SurveyResponse(_Model):
     survey: SurveyId
     respondent: Identifier
     care_group: CareGroupId | None = None
-    answers: dict[str, Annotated[str, Field(max_length=TEXT_MAX)] | None]
+    answers: dict[str, Annotated[str, Field(max_length=ANSWER_MAX)] | None]
 
     @field_validator("answers")
     @classmethod

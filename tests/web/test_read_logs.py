@@ -168,3 +168,55 @@ def test_it_logs_the_read_of_every_page_showing_childrens_data(
         action__in=[AuditEvent.Action.VIEW, AuditEvent.Action.EXPORT],
     )
     assert list(logged.values_list("object_type", flat=True)) == [READ_LOGGED[name]]
+
+
+def _only_read(inspection: Inspection, persona: str, last: int) -> list[tuple[str, str]]:
+    return list(
+        AuditEvent.objects.filter(
+            id__gt=last, inspection=inspection, actor_name=persona, action="view"
+        ).values_list("object_type", "summary")
+    )
+
+
+def _last() -> int:
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+@pytest.mark.django_db
+def test_it_logs_the_read_of_a_submitted_reading(
+    client_for: Callable[[str], Any], inspection: Inspection
+) -> None:
+    from scrutiny.web.records.models import Assignment
+
+    kwargs = url_kwargs("records:reading", inspection)
+    Assignment.objects.filter(pk=kwargs["assignment_id"]).update(status=Assignment.Status.SUBMITTED)
+    last = _last()
+    response = client_for("inspector").get(reverse("records:reading", kwargs=kwargs))
+    assert response.status_code == 200
+    [(object_type, summary)] = _only_read(inspection, "inspector", last)
+    assert object_type == "reading_draft" and summary.startswith("Viewed the submitted reading")
+
+
+@pytest.mark.django_db
+def test_it_logs_each_refresh_of_the_results_figure(
+    client_for: Callable[[str], Any], inspection: Inspection
+) -> None:
+    last = _last()
+    url = reverse("records:results", kwargs={"inspection_id": inspection.pk})
+    assert client_for("lead").get(url, HTTP_HX_REQUEST="true").status_code == 200
+    assert _only_read(inspection, "lead", last) == [
+        ("results", "Refreshed the immediate-response figure")
+    ]
+
+
+@pytest.mark.django_db
+def test_it_logs_a_search_of_the_evidence_filtered_in_place(
+    client_for: Callable[[str], Any], inspection: Inspection
+) -> None:
+    last = _last()
+    url = reverse("evidence:list", kwargs={"inspection_id": inspection.pk})
+    response = client_for("inspector").get(url, {"q": "care"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert _only_read(inspection, "inspector", last) == [
+        ("evidence", "Viewed evidence (q=care, page 1)")
+    ]

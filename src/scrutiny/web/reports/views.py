@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from scrutiny.core.report import Version
 from scrutiny.core.report_html import render_html_fragment
+from scrutiny.core.word.template import KNOWN_PLACEHOLDERS
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.form_errors import run_service
@@ -638,7 +639,7 @@ def _template_page(request: HttpRequest, inspection: Inspection | None) -> HttpR
             upload = form.cleaned_data["template"]
             path = store_upload(upload, directory=settings.REPORT_TEMPLATES_DIR, suffix=".docx")
             try:
-                services.template_upload(
+                uploaded = services.template_upload(
                     actor=request.user, inspection=inspection, path=path, file_name=upload.name
                 )
             except services.Refused as exc:
@@ -646,6 +647,8 @@ def _template_page(request: HttpRequest, inspection: Inspection | None) -> HttpR
                     form.add_error("template", reason.removeprefix("Template: "))
             else:
                 messages.success(request, f"The Word template {upload.name} is in use.")
+                for warning in uploaded.warnings:
+                    messages.warning(request, f"Check the template: {warning}")
                 return _template_page_redirect(inspection)
     return render(
         request,
@@ -657,6 +660,7 @@ def _template_page(request: HttpRequest, inspection: Inspection | None) -> HttpR
             # What an inspection without its own template falls back to.
             "organisation": selectors.template_of(inspection=None) if inspection else None,
             "max_size": human_size(settings.REPORT_TEMPLATE_MAX_BYTES),
+            "placeholders": [f"{{{{{name}}}}}" for name in KNOWN_PLACEHOLDERS],
             "team": inspection is not None and _can(inspection, roles.VIEW_REPORT),
         },
         status=422 if form.errors else 200,

@@ -394,8 +394,6 @@ def ensure_styles(doc: DocxDocument, names: Sequence[str]) -> None:
     by_name = {_name(s): s for s in doc.styles.element.findall(qn("w:style"))}
     ids = {s.get(qn("w:styleId")) for s in by_name.values()}
     builtin_ids = {s.get(qn("w:styleId")): s for s in builtin.styles.element.findall(qn("w:style"))}
-    renamed: dict[str, str] = {}  # builtin id -> the template's id for that style
-
     def copy_style(source: etree._Element) -> str:
         name = _name(source)
         if name in by_name:
@@ -407,7 +405,6 @@ def ensure_styles(doc: DocxDocument, names: Sequence[str]) -> None:
             n += 1
             fresh = f"{style_id}{n}"
         style.set(qn("w:styleId"), fresh)
-        renamed[style_id] = fresh
         by_name[name] = style
         ids.add(fresh)
         doc.styles.element.append(style)
@@ -459,6 +456,7 @@ def _repair_list_numbering(
     known = {n.get(qn("w:numId")) for n in numbering.findall(qn("w:num"))}
     builtin_by_name = {_name(s): s for s in builtin.styles.element.findall(qn("w:style"))}
     path = f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}"
+    linked_from_lists = {p.get(qn("w:val")) for p in numbering.iter(qn("w:pStyle"))}
     for name in names:
         style = by_name.get(name)
         source = builtin_by_name.get(name)
@@ -469,14 +467,10 @@ def _repair_list_numbering(
         if source_num is None or (num is not None and num.get(qn("w:val")) in known):
             continue
         if num is None:
-            ppr = style.find(qn("w:pPr"))
-            if ppr is None:
-                continue  # the template's own style, deliberately without a list
-            if ppr.find(qn("w:numPr")) is not None:
-                continue
-            num_pr = copy.deepcopy(source.find(f"{qn('w:pPr')}/{qn('w:numPr')}"))
-            ppr.insert(0, num_pr)
-            num = num_pr.find(qn("w:numId"))
+            if style.get(qn("w:styleId")) in linked_from_lists:
+                continue  # the template's list definition names this style itself
+            # python-docx's own elements put pPr and numPr where the schema wants them.
+            num = style.get_or_add_pPr().get_or_add_numPr().get_or_add_numId()
         fresh = _copy_numbering(doc, builtin, str(source_num.get(qn("w:val"))))
         num.set(qn("w:val"), fresh)
         known.add(fresh)

@@ -394,6 +394,7 @@ def ensure_styles(doc: DocxDocument, names: Sequence[str]) -> None:
     by_name = {_name(s): s for s in doc.styles.element.findall(qn("w:style"))}
     ids = {s.get(qn("w:styleId")) for s in by_name.values()}
     builtin_ids = {s.get(qn("w:styleId")): s for s in builtin.styles.element.findall(qn("w:style"))}
+
     def copy_style(source: etree._Element) -> str:
         name = _name(source)
         if name in by_name:

@@ -218,6 +218,29 @@ def test_a_template_with_a_picture_linked_from_outside_is_refused_with_the_reaso
     assert not directory.exists() or list(directory.iterdir()) == []
 
 
+def test_a_kept_template_that_can_no_longer_be_used_is_explained_not_a_server_error(
+    client_for: Any, inspection: Inspection, settings: Any
+) -> None:
+    # Kept before the checks refused pictures linked from outside.
+    directory = Path(settings.REPORT_TEMPLATES_DIR)
+    directory.mkdir(parents=True)
+    source = WORD_TEMPLATES / "python-docx/shp-inline-shape-access.docx"
+    (directory / "old.docx").write_bytes(source.read_bytes())
+    ReportTemplate.objects.create(
+        inspection=inspection, file_name="old.docx", stored_name="old.docx", size=1, sha256="0"
+    )
+    lead = client_for("lead")
+    response = lead.get(url("download", inspection, report_version="public", file_type="docx"))
+    assert response.status_code == 302
+    assert response["Location"] == url("template", inspection)
+    page = lead.get(response["Location"]).content.decode()
+    assert "The Word file could not be made: the Word template in use can no longer be used." in (
+        page
+    )
+    assert "A picture in the body is not stored in the document" in page
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:

@@ -588,7 +588,11 @@ def download_view(
     version = _version(inspection, report, report_version)
     if file_type not in selectors.FILE_TYPES:
         raise Http404
-    out = selectors.report_file(inspection=inspection, version=version, file_type=file_type)
+    try:
+        out = selectors.report_file(inspection=inspection, version=version, file_type=file_type)
+    except services.Refused as exc:
+        # A Word template kept before its checks grew stricter: say why, never a 500.
+        return _template_unusable(request, inspection, exc.reasons)
     audit_read(
         actor=request.user,
         inspection=inspection,
@@ -604,6 +608,23 @@ def download_view(
 
 
 # --- Word templates: the organisation's, and an inspection's own ----------------------
+
+
+def _template_unusable(
+    request: HttpRequest, inspection: Inspection, reasons: list[str]
+) -> HttpResponse:
+    messages.error(
+        request,
+        "The Word file could not be made: the Word template in use can no longer be used. "
+        + " ".join(reasons)
+        + " Upload a corrected template, or remove it to use the house style.",
+    )
+    kwargs = {"inspection_id": inspection.pk}
+    if _can(inspection, roles.MANAGE_REPORT_TEMPLATE):
+        return redirect("reports:template", **kwargs)
+    if _can(inspection, roles.VIEW_REPORT):
+        return redirect("reports:overview", **kwargs)
+    return redirect("reports:shared_draft", **kwargs)
 
 
 @inspection_permission(roles.MANAGE_REPORT_TEMPLATE)

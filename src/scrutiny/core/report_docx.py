@@ -8,11 +8,12 @@ An organisation may supply its own template (`template=`): its styles, cover pag
 headers and footers are kept. `{{title}}`, `{{partnership}}`, `{{reference}}`,
 `{{version}}` and `{{status}}` (spaces inside allowed) anywhere in its body, headers or
 footers are filled in, and the report follows the template's own body. Opening,
-checking and completing a template is `scrutiny.core.word.template`'s work. A template saved by Word holds only
-the styles it uses, so a style the report needs (Title, Heading 1, List Bullet ...) that
-the template lacks is copied in from Word's built-in definition, bullets and numbering
-included: the headings stay real headings whatever the template. A template without a
-header or footer gets the house ones (the footer numbers the pages).
+checking and completing a template is `scrutiny.core.word.template`'s work. A template
+saved by Word holds only the styles it uses, so a style the report needs (Title,
+Heading 1, List Bullet ...) that the template lacks is copied in from Word's built-in
+definition, bullets and numbering included: the headings stay real headings whatever
+the template. A template without a header or footer gets the house ones (the footer
+numbers the pages).
 """
 
 from __future__ import annotations

@@ -422,7 +422,7 @@ def ensure_styles(doc: DocxDocument, names: Sequence[str]) -> None:
                 ref.set(qn("w:val"), copy_style(target))
         return fresh
 
-    for name in names:
+    for name in ("Normal", *names):  # every paragraph falls back on Normal
         wanted = name.lower()
         source = next((s for s in builtin_ids.values() if _name(s) == wanted), None)
         if source is None:

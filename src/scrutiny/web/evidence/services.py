@@ -380,8 +380,8 @@ class AttachmentRefused(ValueError):
 def attachment_type(path: Path) -> tuple[str, str]:
     """(content type, extension) of a PDF, DOCX or image, from its content; else refuse.
 
-    Reads the first bytes, and for a zip only its central directory (a Word document is
-    a zip holding ``word/document.xml``), never the whole file.
+    Reads the first bytes, and for a zip its central directory, ``[Content_Types].xml``
+    and relationship parts (`scrutiny.core.word.package`), never the whole document.
     """
     try:
         with path.open("rb") as f:

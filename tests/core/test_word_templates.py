@@ -101,6 +101,19 @@ def test_it_fills_every_real_template_with_real_headings(report, name):
     nums = out.part.numbering_part.element.findall(qn("w:num"))
     assert num_id in {n.get(qn("w:numId")) for n in nums}
     assert b'TargetMode="External"' not in b"".join(_parts(data).values())
+    _assert_references_resolve(out)
+
+
+def _assert_references_resolve(out) -> None:
+    """Every style id is unique, and every style and list the body names exists."""
+    ids = [s.get(qn("w:styleId")) for s in out.styles.element.findall(qn("w:style"))]
+    assert len(ids) == len(set(ids))
+    body = out.element.body
+    assert {p.get(qn("w:val")) for p in body.iter(qn("w:pStyle"))} <= set(ids)
+    nums = {n.get(qn("w:numId")) for n in out.part.numbering_part.element.findall(qn("w:num"))}
+    used = {n.get(qn("w:val")) for n in out.styles.element.iter(qn("w:numId"))}
+    used |= {n.get(qn("w:val")) for n in body.iter(qn("w:numId"))}
+    assert used - {"0"} <= nums
 
 
 def test_a_french_word_template_keeps_its_own_heading_styles(report):

@@ -345,11 +345,13 @@ def _ensure_styles_part(doc: DocxDocument) -> None:
         doc.part.part_related_by(RT.STYLES)
     except KeyError:
         source = _builtin().part._styles_part
+        element = copy.deepcopy(source.element)
+        # Their lists point into the built-in numbering: `ensure_styles` copies the
+        # numbering of the list styles the report uses, the others are plain paragraphs.
+        for num_pr in list(element.iter(qn("w:numPr"))):
+            num_pr.getparent().remove(num_pr)
         part = StylesPart(
-            PackURI("/word/styles.xml"),
-            source.content_type,
-            copy.deepcopy(source.element),
-            doc.part.package,
+            PackURI("/word/styles.xml"), source.content_type, element, doc.part.package
         )
         doc.part.relate_to(part, RT.STYLES)
 

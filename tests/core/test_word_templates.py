@@ -182,7 +182,7 @@ def test_a_picture_only_linked_from_outside_is_refused_with_what_to_do():
 
 def _edited(source: Path, target: Path, edits: dict[str, bytes | None]) -> Path:
     """A copy of a real document with some parts replaced, added or (None) removed."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             if item.filename in edits:
                 continue
@@ -319,3 +319,19 @@ def test_the_command_fills_a_real_template_and_names_what_it_left_or_refused(tmp
         "document but linked to file://localhost/"
     )
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_template_that_unpacks_beyond_its_budget_is_refused_before_it_is_parsed(tmp_path):
+    # A real document with a part of zeros that deflates a thousandfold: a "zip bomb".
+    path = _edited(
+        DATA / BLANK, tmp_path / "bomb.docx", {"word/media/padding.bin": b"\0" * 2_000_000}
+    )
+    assert path.stat().st_size < 100_000
+    with pytest.raises(Refused) as refused:
+        check_template(path, max_inflated=1024 * 1024)
+    assert refused.value.reasons == ["The document unpacks to more than 1 MB."]
+
+    many = {f"word/media/{n}.bin": b"" for n in range(2001)}
+    path = _edited(DATA / BLANK, tmp_path / "many.docx", many)
+    with pytest.raises(Refused, match="a Word document has far fewer"):
+        check_template(path)

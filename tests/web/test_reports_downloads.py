@@ -199,6 +199,9 @@ def test_a_french_word_template_is_kept_and_its_unknown_placeholders_reported(
         "they are: {{p mysubdoc}}, {{date}}, {{company_name}}. The ones it fills are "
         "{{title}}, {{partnership}}, {{reference}}, {{version}}, {{status}}."
     ) in page
+    # The template's page keeps saying so, after the message has gone.
+    page = lead.get(url("template", inspection)).content.decode()
+    assert "To check" in page and "they are: {{p mysubdoc}}, {{date}}" in page
     out = docx.Document(io.BytesIO(download(lead, inspection, "public", "docx").content))
     assert {p.style.style_id for p in out.paragraphs if p.style.name == "Heading 1"} == {"Titre1"}
     assert out.core_properties.author == "Care Inspectorate"
@@ -238,6 +241,7 @@ def test_a_kept_template_that_can_no_longer_be_used_is_explained_not_a_server_er
         page
     )
     assert "A picture in the body is not stored in the document" in page
+    assert "It can no longer be used: A picture in the body" in page
     assert not AuditEvent.objects.filter(action="export").exists()
 
 

@@ -671,13 +671,15 @@ def _template_page(request: HttpRequest, inspection: Inspection | None) -> HttpR
                 for warning in uploaded.warnings:
                     messages.warning(request, f"Check the template: {warning}")
                 return _template_page_redirect(inspection)
+    own = selectors.template_of(inspection=inspection)
     return render(
         request,
         "reports/template.html",
         {
             "inspection": inspection,
             "form": form,
-            "own": selectors.template_of(inspection=inspection),
+            "own": own,
+            "notes": selectors.template_notes(own) if own else [],
             # What an inspection without its own template falls back to.
             "organisation": selectors.template_of(inspection=None) if inspection else None,
             "max_size": human_size(settings.REPORT_TEMPLATE_MAX_BYTES),

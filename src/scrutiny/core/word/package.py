@@ -15,7 +15,6 @@ import posixpath
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -72,21 +71,7 @@ class ExternalLink:
     @property
     def where(self) -> str:
         """Where in the document a person would find it."""
-        name = posixpath.basename(self.part)
-        for prefix, words in (
-            ("document", "the body"),
-            ("header", "a header"),
-            ("footer", "a footer"),
-            ("settings", "the document settings"),
-            ("footnotes", "the footnotes"),
-            ("endnotes", "the endnotes"),
-            ("comments", "the comments"),
-            ("numbering", "a list style"),
-            ("styles", "the styles"),
-        ):
-            if name.startswith(prefix):
-                return words
-        return f"the part {self.part}"
+        return where_in_document(self.part)
 
     @property
     def what(self) -> str:
@@ -112,13 +97,6 @@ class ExternalLink:
         """Word fetches everything linked from outside when it opens the document,
         except a hyperlink, which waits for a click."""
         return self.kind != "hyperlink"
-
-    @property
-    def host(self) -> str:
-        parts = urlsplit(self.target)
-        if parts.scheme in ("http", "https", "ftp"):
-            return parts.hostname or self.target
-        return self.target
 
 
 @dataclass(frozen=True)
@@ -146,6 +124,26 @@ class WordPackage:
         if self.is_macro_enabled:
             found.insert(0, "macros")
         return list(dict.fromkeys(found))
+
+
+def where_in_document(part: str) -> str:
+    """A part's name ("word/footer2.xml") as a person would say where it is ("a footer")."""
+    name = posixpath.basename(part)
+    for prefix, words in (
+        ("document", "the body"),
+        ("header", "a header"),
+        ("footer", "a footer"),
+        ("settings", "the document settings"),
+        ("footnotes", "the footnotes"),
+        ("endnotes", "the endnotes"),
+        ("comments", "the comments"),
+        ("numbering", "a list style"),
+        ("styles", "the styles"),
+        ("glossary", "the building blocks"),
+    ):
+        if name.startswith(prefix):
+            return words
+    return f"the part {part.lstrip('/')}"
 
 
 def read_word_package(path: Path, *, max_inflated: int) -> WordPackage:

@@ -47,6 +47,7 @@ from scrutiny.core.word.package import (
     WORD_TEMPLATE_MAIN,
     NotAWordDocument,
     read_word_package,
+    where_in_document,
 )
 
 # The placeholders a template may use; the report fills each (`placeholder_values`).
@@ -218,7 +219,7 @@ def _cut_outside_links(doc: DocxDocument) -> tuple[list[str], list[str]]:
                 f"from Word as a Word Document (.docx), {_AGAIN}."
             )
     for part, root, keep in list(_xml_parts(doc)):
-        where = _where(str(part.partname))
+        where = where_in_document(str(part.partname))
         for rid, rel in list(part.rels.items()):
             if not rel.is_external:
                 continue
@@ -300,23 +301,6 @@ def _host(target: str) -> str:
     return parts.hostname or target
 
 
-def _where(partname: str) -> str:
-    name = partname.rpartition("/")[2]
-    for prefix, words in (
-        ("document", "the body"),
-        ("header", "a header"),
-        ("footer", "a footer"),
-        ("settings", "the document settings"),
-        ("footnotes", "the footnotes"),
-        ("endnotes", "the endnotes"),
-        ("comments", "the comments"),
-        ("glossary", "the building blocks"),
-    ):
-        if name.startswith(prefix):
-            return words
-    return f"the part {partname}"
-
-
 def _fetching_fields(doc: DocxDocument) -> list[str]:
     out: list[str] = []
     for part, root, _ in _xml_parts(doc):
@@ -324,7 +308,7 @@ def _fetching_fields(doc: DocxDocument) -> list[str]:
         codes += " " + " ".join(f.get(qn("w:instr"), "") for f in root.iter(qn("w:fldSimple")))
         for field in dict.fromkeys(m.group(1).upper() for m in _FETCHING_FIELD.finditer(codes)):
             out.append(
-                f"{_sentence(_where(str(part.partname)))} has a {field} field, which fetches "
+                f"{_sentence(where_in_document(str(part.partname)))} has a {field} field, which fetches "
                 f"a file or runs a program when Word updates fields: delete the field in "
                 f"Word, {_AGAIN}."
             )

@@ -335,3 +335,30 @@ def test_a_template_that_unpacks_beyond_its_budget_is_refused_before_it_is_parse
     path = _edited(DATA / BLANK, tmp_path / "many.docx", many)
     with pytest.raises(Refused, match="a Word document has far fewer"):
         check_template(path)
+
+
+def test_a_mail_merge_data_source_is_cut_with_the_merge(report, tmp_path):
+    settings = _part(BLANK, "word/settings.xml").replace(
+        b"<w:zoom ",
+        b'<w:mailMerge><w:mainDocumentType w:val="formLetters"/><w:dataType w:val="native"/>'
+        b'<w:dataSource r:id="rIdM"/></w:mailMerge><w:zoom ',
+        1,
+    )
+    rels = (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rIdM" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/mailMergeSource" Target="file:///S:/Shared/children.xlsx" '
+        b'TargetMode="External"/></Relationships>'
+    )
+    path = _edited(
+        DATA / BLANK,
+        tmp_path / "merge.docx",
+        {"word/settings.xml": settings, "word/_rels/settings.xml.rels": rels},
+    )
+    assert check_template(path).removed == (
+        "The mail merge set up in the document (data from file:///S:/Shared/children.xlsx) "
+        "was removed.",
+    )
+    parts = _parts(render_report(report, "docx", template=path))
+    assert b"mailMerge" not in parts["word/settings.xml"]
+    assert b"children.xlsx" not in b"".join(parts.values())

@@ -9,7 +9,8 @@ part for the lists, Word's own definition of each style the report writes in (He
 
 Links to other places are cut, because the downloaded report goes to partners and the
 public and Word would fetch them on opening: the link to an attached remote template
-goes, hyperlinks keep their text but no longer lead anywhere, a picture stored in the
+goes, so does a mail merge with its data source, hyperlinks keep their text but no
+longer lead anywhere, a picture stored in the
 file loses its link to the original. What cannot be cut without losing part of the
 template (a picture that exists only at its link, a linked subdocument or object) is
 refused, saying what to change in Word. So are macros and fields that fetch files.
@@ -74,6 +75,7 @@ _CUSTOM_PROPERTIES = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 )
 _AGAIN = "then upload it again"
+_MAIL_MERGE = {"mailMergeSource", "recipientData", "dataSource", "headerSource"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -243,6 +245,18 @@ def _cut_outside_links(doc: DocxDocument) -> tuple[list[str], list[str]]:
                 removed.append(
                     f"The document was attached to the Word template {target}; that link was "
                     "removed (its styles are kept in the document)."
+                )
+            elif kind in _MAIL_MERGE:
+                # A report is never mail-merged: the whole set-up goes with its source.
+                for element, _ in refs:
+                    merge = next(
+                        (a for a in element.iterancestors() if a.tag == qn("w:mailMerge")),
+                        element,
+                    )
+                    if merge.getparent() is not None:
+                        merge.getparent().remove(merge)
+                removed.append(
+                    f"The mail merge set up in the document (data from {target}) was removed."
                 )
             elif kind == "image" and all(
                 name == qn("r:link") and element.get(qn("r:embed")) for element, name in refs

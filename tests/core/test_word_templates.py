@@ -21,7 +21,7 @@ from scrutiny.core.methodology import load_programme
 from scrutiny.core.refusal import Refused
 from scrutiny.core.report import build_report, render_report
 from scrutiny.core.report_docx import ORGANISATION
-from scrutiny.core.report_layout import Heading, layout
+from scrutiny.core.report_layout import Heading, layout, version_label
 from scrutiny.core.word.template import KNOWN_PLACEHOLDERS, check_template
 
 DATA = Path(__file__).parents[1] / "data" / "word-templates"
@@ -45,6 +45,7 @@ USABLE = {
         "{{ doc_no }}",
     },
     "officer/template.docx": set(),
+    "libreoffice/agency-template.docx": {"{{ our_reference }}"},
 }
 _KNOWN_LEFT = re.compile(r"\{\{\s*(" + "|".join(KNOWN_PLACEHOLDERS) + r")\s*\}\}", re.I)
 
@@ -139,6 +140,29 @@ def test_spaced_placeholders_are_filled(report):
     paragraphs = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
     assert paragraphs[0] == report.title
     assert "{{ body }}" in paragraphs
+
+
+def test_spaced_placeholders_split_across_runs_by_libreoffice_are_filled(report):
+    path = DATA / "libreoffice/agency-template.docx"
+    assert check_template(path).removed == (
+        "Links in a footer to www.example.org were removed; their text is kept.",
+    )
+    out = docx.Document(io.BytesIO(render_report(report, "docx", template=path)))
+    texts = [p.text for p in out.paragraphs]
+    assert texts[:3] == [
+        report.title,
+        f"Prepared for {report.partnership} (Draft)",
+        "Our ref: {{ our_reference }}",
+    ]
+    # The value takes the formatting of the run where the placeholder began, not bold.
+    runs = out.paragraphs[1].runs
+    assert [r.text for r in runs] == [f"Prepared for {report.partnership}", "", " (Draft)"]
+    assert [r.bold for r in runs] == [None, True, None]
+    section = out.sections[0]
+    assert section.header.paragraphs[0].text == f"Care Agency · {report.reference}"
+    footer = section.footer.paragraphs[0]
+    assert footer.text == f"{version_label('public')} · Privacy notice"
+    assert not section.footer.part.rels and b"hyperlink" not in footer._p.xml.encode()
 
 
 def test_first_page_and_odd_even_headers_are_kept(report):

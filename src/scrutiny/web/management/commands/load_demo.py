@@ -2,8 +2,9 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from scrutiny.core.bundle import dump_bundle
@@ -45,6 +46,13 @@ class Command(BaseCommand):
         parser.add_argument("--logins-only", action="store_true", help="only print the demo logins")
 
     def handle(self, *args: object, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # The demo accounts' password is published in this file and in `make run`'s output.
+            raise CommandError(
+                "load_demo refuses to run with SCRUTINY_ENV=production: it makes demo accounts "
+                "whose password is published. Make the first administrator with "
+                "`manage.py createadmin` instead."
+            )
         if not options["logins_only"]:
             inspection = self._load(seed=options["seed"], records=options["records"])
             if options["quiet"]:

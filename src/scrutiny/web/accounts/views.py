@@ -115,7 +115,10 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     if two_factor_done(request.user):
         return redirect(_next_url(request))
     if not has_confirmed_device(user=request.user):
-        return redirect("accounts:two_factor_setup")
+        setup = resolve_url("accounts:two_factor_setup")
+        if request.GET.get("next"):
+            setup += f"?next={quote(_next_url(request))}"
+        return redirect(setup)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if totp_verify(request=request, token=form.cleaned_data["token"]):

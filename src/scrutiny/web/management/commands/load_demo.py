@@ -44,6 +44,7 @@ class Command(BaseCommand):
         # `make run` loads quietly, prints the evaluation, then the logins last of all.
         parser.add_argument("--quiet", action="store_true", help="load without printing")
         parser.add_argument("--logins-only", action="store_true", help="only print the demo logins")
+        parser.add_argument("--port", type=int, default=8000, help="the port `make run` serves on")
 
     def handle(self, *args: object, **options: Any) -> None:
         if settings.PRODUCTION:
@@ -61,7 +62,7 @@ class Command(BaseCommand):
                 f"\nDemo inspection {inspection.reference} ({inspection.partnership}) is loaded."
             )
         self.stdout.write(
-            f"Sign in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r} "
+            f"Sign in at http://127.0.0.1:{options['port']}/ with password {DEMO_PASSWORD!r} "
             "and one of these usernames:"
         )
         for username, _, role in DEMO_USERS:

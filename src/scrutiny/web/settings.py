@@ -219,7 +219,9 @@ OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
 # What the button says, e.g. "Sign in with your Care Inspectorate account".
-OIDC_BUTTON_LABEL = env_str("SCRUTINY_OIDC_BUTTON_LABEL", "Sign in with your organisation's account")
+OIDC_BUTTON_LABEL = env_str(
+    "SCRUTINY_OIDC_BUTTON_LABEL", "Sign in with your organisation's account"
+)
 # `amr` values from the provider that count as two factors, so Scrutiny asks for no code.
 OIDC_MFA_METHODS = set(env_str("SCRUTINY_OIDC_MFA_METHODS", "mfa").split(","))
 if OIDC_ENABLED and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):

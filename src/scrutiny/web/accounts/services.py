@@ -321,9 +321,14 @@ def user_deactivate(*, actor: Any, user: Any) -> None:
     reasons = []
     if user == actor:
         reasons.append("You cannot deactivate yourself: ask another administrator.")
-    elif user.is_administrator and not (
-        get_user_model().objects.filter(is_administrator=True, is_active=True).exclude(pk=user.pk)
-    ).exists():
+    elif (
+        user.is_administrator
+        and not (
+            get_user_model()
+            .objects.filter(is_administrator=True, is_active=True)
+            .exclude(pk=user.pk)
+        ).exists()
+    ):
         reasons.append("This is the last active administrator; make another one first.")
     if not user.is_active:
         reasons.append(f"{user.get_username()} is already deactivated.")

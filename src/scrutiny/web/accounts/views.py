@@ -301,7 +301,9 @@ class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         # The new password goes through the service, which writes the audit row.
         user_password_set(
-            actor=self.user, user=self.user, password=form.cleaned_data["new_password1"],
+            actor=self.user,
+            user=self.user,
+            password=form.cleaned_data["new_password1"],
             how="reset link",
         )
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]

@@ -76,10 +76,21 @@ def test_it_gives_single_use_recovery_codes_for_a_lost_phone(settings: Any) -> N
     )
     assert wrong_password.status_code == 200
     assert TOTPDevice.objects.filter(user=alice, confirmed=True).exists()
+    old_app = TOTPDevice.objects.get(user=alice, confirmed=True)
+    # Without the password check, the set-up page does not replace a working app.
+    assert browser.get(reverse("accounts:two_factor_setup"))["Location"] == reverse(
+        "accounts:two_factor"
+    )
     replaced = browser.post(reverse("accounts:authenticator_replace"), {"old_password": PASSWORD})
-    assert replaced["Location"] == reverse("accounts:two_factor_setup")
-    assert not TOTPDevice.objects.filter(user=alice, confirmed=True).exists()
-    assert audited("Removed their authenticator app", actor=alice)
+    assert replaced["Location"] == reverse("accounts:two_factor_setup") + "?next=/accounts/you/"
+    assert browser.get(replaced["Location"]).status_code == 200
+    new_app = TOTPDevice.objects.get(user=alice, confirmed=False)
+    assert TOTPDevice.objects.filter(pk=old_app.pk).exists()  # works until the new one does
+    done = browser.post(replaced["Location"], {"token": code_for(new_app)})
+    assert done["Location"] == reverse("accounts:account")  # codes kept: none to show
+    assert list(TOTPDevice.objects.filter(user=alice)) == [new_app]
+    assert StaticToken.objects.filter(device__user=alice).count() == 10
+    assert audited("Set up a new authenticator app in place of the old one", actor=alice)
 
 
 def test_a_person_changes_their_own_password(people: dict[str, User]) -> None:

@@ -127,25 +127,34 @@ def totp_device_for_enrolment(*, user: Any) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
-def totp_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm enrolment with a first valid code; that also completes this sign-in.
+def totp_confirm(
+    *, request: HttpRequest, device: TOTPDevice, token: str
+) -> tuple[bool, list[str]]:
+    """Confirm a new app with a first valid code; that also completes this sign-in. An
+    earlier app stops working now (a new phone).
 
-    Returns the person's new recovery codes (shown once), or None for a wrong code.
+    Returns whether the code was right, and new recovery codes (to show once) if the
+    person had none left.
     """
     if not device.verify_token(token):
-        return None
+        return False, []
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        replaced = TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()[0]
         otp_login(request, device)
         audit_record(
             actor=request.user,
             action=AuditEvent.Action.TWO_FACTOR,
             object_type="user",
             object_id=request.user.pk,
-            summary="Set up an authenticator app",
+            summary="Set up a new authenticator app in place of the old one"
+            if replaced
+            else "Set up an authenticator app",
         )
-        return recovery_codes_replace(actor=request.user, user=request.user)
+        if recovery_codes_left(user=request.user):
+            return True, []
+        return True, recovery_codes_replace(actor=request.user, user=request.user)
 
 
 def totp_verify(*, request: HttpRequest, token: str) -> bool:
@@ -220,20 +229,6 @@ def recovery_code_sign_in(*, request: HttpRequest, code: str) -> bool:
                 )
                 return True
     return False
-
-
-def totp_replace(*, request: HttpRequest) -> None:
-    """A signed-in person replaces their authenticator app (a new phone): the old one stops
-    working and the set-up page makes a new one."""
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=request.user).delete()
-        audit_record(
-            actor=request.user,
-            action=AuditEvent.Action.TWO_FACTOR,
-            object_type="user",
-            object_id=request.user.pk,
-            summary="Removed their authenticator app to set up a new one",
-        )
 
 
 # Single sign-on ---------------------------------------------------------------------

@@ -38,7 +38,6 @@ from scrutiny.web.accounts.services import (
     recovery_codes_replace,
     totp_confirm,
     totp_device_for_enrolment,
-    totp_replace,
     totp_verify,
     user_create,
     user_deactivate,
@@ -57,6 +56,9 @@ from scrutiny.web.accounts.services import (
 )
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.rules import administrator, password_only, public, signed_in, two_factor_done
+
+# Set after the password check on "Set up a new authenticator app".
+REPLACING_AUTHENTICATOR = "accounts_replacing_authenticator"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -129,13 +131,24 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
 
 @password_only
 def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
-    if has_confirmed_device(user=request.user):
+    # A person with an app sets up another only from Your account, after their password
+    # (the session's mark); the old app keeps working until the new one is confirmed.
+    replacing = bool(request.session.get(REPLACING_AUTHENTICATOR)) and two_factor_done(
+        request.user
+    )
+    if has_confirmed_device(user=request.user) and not replacing:
         return redirect("accounts:two_factor")
     device = totp_device_for_enrolment(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = totp_confirm(request=request, device=device, token=form.cleaned_data["token"])
-        if codes is not None:
+        confirmed, codes = totp_confirm(
+            request=request, device=device, token=form.cleaned_data["token"]
+        )
+        if confirmed:
+            request.session.pop(REPLACING_AUTHENTICATOR, None)
+            if not codes:
+                messages.success(request, "Your new authenticator app is set up.")
+                return redirect(_next_url(request))
             # Shown once, in the answer to this POST: the codes are not kept for display.
             return render(
                 request,
@@ -276,8 +289,9 @@ def authenticator_replace_view(request: HttpRequest) -> HttpResponse:
     """A new phone: confirm with the password, then set the new app up."""
     form = _PasswordCheckForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        totp_replace(request=request)
-        return redirect("accounts:two_factor_setup")
+        request.session[REPLACING_AUTHENTICATOR] = True
+        setup = resolve_url("accounts:two_factor_setup")
+        return redirect(f"{setup}?next={quote(resolve_url('accounts:account'))}")
     return render(request, "accounts/authenticator_replace.html", {"form": form})
 
 

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scrutiny.web.accounts.models import User
+from scrutiny.web.accounts.services import user_version
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.inspections.models import Inspection, Membership
 
@@ -180,21 +181,34 @@ def test_a_person_resets_a_forgotten_password_by_email(people: dict[str, User]) 
 def test_an_administrator_edits_a_person(client_for: Any, people: dict[str, User]) -> None:
     url = reverse("accounts:user", args=[people["partner"].pk])
     assert b"Give partner a link" in client_for("admin").get(url).content
+    opened = user_version(people["partner"])
     client_for("admin").post(
-        url, {"first_name": "Pat", "last_name": "Partner", "email": "pat@example.org"}
+        url,
+        {
+            "first_name": "Pat",
+            "last_name": "Partner",
+            "email": "pat@example.org",
+            "version": opened,
+        },
     )
     people["partner"].refresh_from_db()
     assert people["partner"].email == "pat@example.org"
     event = audited("Changed partner", actor_name="admin")
     assert event.before == {"first_name": "", "last_name": "", "email": ""}
     assert event.after["email"] == "pat@example.org"
+    # A second administrator's form, opened before the change, is refused; entries kept.
+    stale = client_for("admin").post(url, {"first_name": "Patricia", "version": opened})
+    assert stale.status_code == 409 and b"Patricia" in stale.content
+    assert User.objects.get(username="partner").first_name == "Pat"
     clash = client_for("admin").post(
-        reverse("accounts:user", args=[people["lead"].pk]), {"email": "PAT@example.org"}
+        reverse("accounts:user", args=[people["lead"].pk]),
+        {"email": "PAT@example.org", "version": user_version(people["lead"])},
     )
     assert clash.status_code == 422
     assert b"Another person has this e-mail address" in clash.content
     own = client_for("admin").post(
-        reverse("accounts:user", args=[people["admin"].pk]), {"is_administrator": ""}
+        reverse("accounts:user", args=[people["admin"].pk]),
+        {"is_administrator": "", "version": user_version(people["admin"])},
     )
     assert b"You cannot remove your own administrator role" in own.content
     assert client_for("admin").get(reverse("accounts:user", args=[99999])).status_code == 404

@@ -160,3 +160,28 @@ def test_a_deactivated_person_cannot_sign_in_through_the_provider(
     page = sign_in_at_provider(requests.Session(), live_server.url, "known")
     assert page.url == f"{live_server.url}/accounts/sign-in/"
     assert not AuditEvent.objects.filter(action="sign_in").exists()
+
+
+@pytest.mark.django_db
+def test_a_provider_that_does_not_answer_sends_the_person_back_to_sign_in(
+    settings: Any, client: Any
+) -> None:
+    settings.OIDC_ENABLED = True
+    settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}/openid"  # nothing listens there
+    settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = CLIENT_ID, CLIENT_SECRET
+    settings.OIDC_TIMEOUT = 2
+    oidc.discovery.cache_clear()
+    response = client.get("/accounts/organisation/sign-in/", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/sign-in/"
+    assert b"sign-in service is not answering" in response.content
+
+
+def test_the_sign_in_page_offers_the_organisation_button_only_when_configured(
+    settings: Any, client: Any, db: None
+) -> None:
+    assert b"/accounts/organisation/sign-in/" not in client.get("/accounts/sign-in/").content
+    settings.OIDC_ENABLED = True
+    settings.OIDC_BUTTON_LABEL = "Sign in with your Care Inspectorate account"
+    page = client.get("/accounts/sign-in/?next=/my-page/").content.decode()
+    assert 'href="/accounts/organisation/sign-in/?next=/my-page/"' in page
+    assert "Sign in with your Care Inspectorate account" in page

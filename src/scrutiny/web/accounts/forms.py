@@ -61,6 +61,8 @@ class UserCreateForm(forms.Form):
 
 
 class UserEditForm(forms.Form):
+    # What the person's details were when the page was opened (optimistic locking).
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64)
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(

@@ -4,6 +4,7 @@ Every change writes its audit row in the same transaction. Administrators manage
 a person manages their own password and recovery codes.
 """
 
+import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -30,6 +31,7 @@ from scrutiny.core.refusal import Refused
 from scrutiny.web.accounts.models import ProviderDevice
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
+from scrutiny.web.inspections.services import StaleEdit
 
 # What an administrator may change on a person's page, as the audit row names it.
 EDITABLE = ("first_name", "last_name", "email", "is_administrator")
@@ -127,9 +129,7 @@ def totp_device_for_enrolment(*, user: Any) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
-def totp_confirm(
-    *, request: HttpRequest, device: TOTPDevice, token: str
-) -> tuple[bool, list[str]]:
+def totp_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> tuple[bool, list[str]]:
     """Confirm a new app with a first valid code; that also completes this sign-in. An
     earlier app stops working now (a new phone).
 
@@ -271,7 +271,16 @@ def _snapshot(user: Any) -> dict[str, Any]:
     return {name: getattr(user, name) for name in ("is_active", *EDITABLE)}
 
 
-def user_update(*, actor: Any, user: Any, changes: dict[str, Any]) -> Any:
+def user_version(user: Any) -> str:
+    """A fingerprint of what an administrator may edit: a second editor's stale form is
+    refused instead of silently undoing the first one's changes."""
+    values = "\x1f".join(str(getattr(user, name)) for name in ("is_active", *EDITABLE))
+    return hashlib.sha256(values.encode()).hexdigest()[:16]
+
+
+def user_update(*, actor: Any, user: Any, changes: dict[str, Any], version: str) -> Any:
+    if version != user_version(user):
+        raise StaleEdit
     reasons = []
     if changes.get("email"):
         others = get_user_model().objects.filter(email__iexact=changes["email"])

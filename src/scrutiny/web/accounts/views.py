@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
+import requests
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -53,6 +54,7 @@ from scrutiny.web.accounts.services import (
     user_two_factor_reset,
     user_unlock,
     user_update,
+    user_version,
 )
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.rules import administrator, password_only, public, signed_in, two_factor_done
@@ -133,9 +135,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
 def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     # A person with an app sets up another only from Your account, after their password
     # (the session's mark); the old app keeps working until the new one is confirmed.
-    replacing = bool(request.session.get(REPLACING_AUTHENTICATOR)) and two_factor_done(
-        request.user
-    )
+    replacing = bool(request.session.get(REPLACING_AUTHENTICATOR)) and two_factor_done(request.user)
     if has_confirmed_device(user=request.user) and not replacing:
         return redirect("accounts:two_factor")
     device = totp_device_for_enrolment(user=request.user)
@@ -201,6 +201,15 @@ def two_factor_recovery_view(request: HttpRequest) -> HttpResponse:
 # Single sign-on ---------------------------------------------------------------------
 
 
+def _provider_not_answering(request: HttpRequest) -> HttpResponse:
+    messages.error(
+        request,
+        "The organisation's sign-in service is not answering. Try again later, or sign "
+        "in with your Scrutiny username and password.",
+    )
+    return redirect("accounts:login")
+
+
 @public
 def oidc_start_view(request: HttpRequest) -> HttpResponse:
     if not settings.OIDC_ENABLED:
@@ -208,12 +217,7 @@ def oidc_start_view(request: HttpRequest) -> HttpResponse:
     try:
         response: HttpResponse = oidc.OrganisationSignInStart.as_view()(request)
     except oidc.ProviderUnavailable:
-        messages.error(
-            request,
-            "The organisation's sign-in service is not answering. Try again later, or sign "
-            "in with your Scrutiny username and password.",
-        )
-        return redirect("accounts:login")
+        return _provider_not_answering(request)
     return response
 
 
@@ -240,7 +244,12 @@ class _OrganisationSignInCallback(OIDCAuthenticationCallbackView):  # type: igno
 def oidc_callback_view(request: HttpRequest) -> HttpResponse:
     if not settings.OIDC_ENABLED:
         raise Http404
-    response: HttpResponse = _OrganisationSignInCallback.as_view()(request)
+    try:
+        response: HttpResponse = _OrganisationSignInCallback.as_view()(request)
+    except (oidc.ProviderUnavailable, requests.RequestException):
+        # The provider went away between the button and the code exchange.
+        user_sign_in_with_provider_failed(reason="the provider did not answer")
+        return _provider_not_answering(request)
     return response
 
 
@@ -379,11 +388,14 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 def user_view(request: HttpRequest, user_id: int) -> HttpResponse:
     person = access_user_by_id(user_id=user_id)
     initial = {name: getattr(person, name) for name in EDITABLE}
-    form = UserEditForm(request.POST or None, initial=initial)
+    form = UserEditForm(request.POST or None, initial={**initial, "version": user_version(person)})
     status = 200
     if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version")
         status = run_service(
-            form, lambda: user_update(actor=request.user, user=person, changes=form.cleaned_data)
+            form,
+            lambda: user_update(actor=request.user, user=person, changes=changes, version=version),
         )
         if not status:
             messages.success(request, f"Saved the changes to {person.get_username()}.")

@@ -73,6 +73,13 @@ class Job(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.get_status_display()})"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        if self.inspection_id is None:
+            return reverse("jobs:site_job", args=[self.pk])
+        return reverse("jobs:job", args=[self.inspection_id, self.pk])
+
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)

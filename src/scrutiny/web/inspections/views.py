@@ -5,10 +5,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from scrutiny.core.bundle import BundleInvalid
 from scrutiny.core.methodology import load_programme
 from scrutiny.web.inspections import roles
-from scrutiny.web.inspections.bundle_io import bundle_export, bundle_import
+from scrutiny.web.inspections.bundle_io import bundle_export
 from scrutiny.web.inspections.forms import (
     BundleImportForm,
     InspectionCreateForm,
@@ -29,7 +28,6 @@ from scrutiny.web.jobs.selectors import access_job_by_id
 from scrutiny.web.jobs.services import stage_upload
 from scrutiny.web.reports.selectors import report_for, shared_with_partnership
 from scrutiny.web.rules import administrator, inspection_permission, signed_in
-
 
 BUNDLE_IMPORT = f"{bundle_import_run.__module__}.{bundle_import_run.__qualname__}"
 

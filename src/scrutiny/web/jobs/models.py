@@ -39,6 +39,9 @@ class Job(models.Model):
     )
     # The permission (inspections/roles.py) a member needs to follow the job.
     permission = models.CharField(max_length=40, blank=True)
+    # Only its owner follows it: what it made depends on who asked (a report build of a
+    # version only the team may read).
+    owner_only = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(null=True, blank=True)

@@ -17,7 +17,7 @@ def access_job_by_id(*, user: Any, inspection_id: int | None, job_id: int) -> Jo
     if not user.is_authenticated:
         raise Http404
     job = Job.objects.filter(pk=job_id, inspection_id=inspection_id).first()
-    if job is None:
+    if job is None or (job.owner_only and job.owner_id != user.pk):
         raise Http404
     if inspection_id is None:
         if not user.is_administrator:

@@ -90,6 +90,7 @@ def job_enqueue(
     permission: str = "",
     next_url: str = "",
     max_attempts: int = 2,
+    owner_only: bool = False,
 ) -> Job:
     """Record the job and put it on the queue, in the caller's transaction.
 
@@ -106,6 +107,7 @@ def job_enqueue(
             permission=permission,
             next_url=next_url,
             max_attempts=max_attempts,
+            owner_only=owner_only,
         )
         _queue(job)
     job.refresh_from_db()

@@ -44,13 +44,15 @@ def job_file_view(request: HttpRequest, inspection_id: int, job_id: int) -> Http
     path = output_dir() / job.output_name
     if not path.is_file():
         raise Http404  # swept: the page offers to build it again
+    # The handler says how the download is to be named in the audit trail.
+    audit = job.result.get("audit") or {}
     audit_read(
         actor=request.user,
         inspection=job.inspection,
         action=AuditEvent.Action.EXPORT,
-        object_type="job_output",
-        object_id=job.pk,
-        summary=f"Downloaded {job.result.get('file_name', job.output_name)}",
+        object_type=audit.get("object_type", "job_output"),
+        object_id=audit.get("object_id", job.pk),
+        summary=audit.get("summary", f"Downloaded {job.result.get('file_name', job.output_name)}"),
     )
     return FileResponse(
         path.open("rb"),

@@ -7,13 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from scrutiny.core.methodology import Programme, load_programme
-from scrutiny.core.sample_import import SampledRecord as ParsedRecord
-from scrutiny.core.sample_import import SampleImportError, parse_sample
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
+from scrutiny.web.jobs.models import Job
+from scrutiny.web.jobs.selectors import access_job_by_id
+from scrutiny.web.jobs.services import stage_upload
 from scrutiny.web.records.exports import results_csv, results_xlsx
 from scrutiny.web.records.forms import (
     NOT_APPLICABLE,
@@ -22,6 +23,12 @@ from scrutiny.web.records.forms import (
     ReadingForm,
     SampleUploadForm,
     SecondReadingForm,
+)
+from scrutiny.web.records.jobs import (
+    sample_check_enqueue,
+    sample_check_run,
+    sample_store_enqueue,
+    sample_store_run,
 )
 from scrutiny.web.records.models import Assignment, RecordReading
 from scrutiny.web.records.selectors import (
@@ -36,22 +43,12 @@ from scrutiny.web.records.selectors import (
     sample_overview,
     team_readers,
 )
-from scrutiny.web.jobs.models import Job
-from scrutiny.web.jobs.selectors import access_job_by_id
-from scrutiny.web.jobs.services import stage_upload
-from scrutiny.web.records.jobs import (
-    sample_check_enqueue,
-    sample_check_run,
-    sample_store_enqueue,
-    sample_store_run,
-)
 from scrutiny.web.records.services import (
     ReadingIncomplete,
     agreed_reading_record,
     assignments_balance,
     reading_save,
     reading_submit,
-    sample_import,
     second_readings_choose,
 )
 from scrutiny.web.rules import inspection_permission

@@ -181,3 +181,45 @@ def test_it_refuses_a_file_that_is_not_a_backup(installation: dict[str, Any]) ->
     missing = run(empty, SCRUTINY, "restore", str(installation["work"] / "nope.tar.gz"), ok=False)
     assert missing.returncode == 2 and "no such file" in missing.stderr
     assert written(empty) == []
+
+
+@pytest.mark.django_db  # so that the PostgreSQL pass of `make test` runs it
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="pg_dump and pg_restore: runs in the PostgreSQL pass (with-postgres.sh)",
+)
+def test_it_backs_up_and_restores_postgresql_with_pg_dump(tmp_path: Path) -> None:
+    from urllib.parse import urlparse
+
+    server = urlparse(os.environ["DATABASE_URL"])
+    base = f"{server.scheme}://{server.netloc}"
+    connect = ["-h", server.hostname or "", "-p", str(server.port), "-U", server.username or ""]
+    for name in ("scrutiny_backup_a", "scrutiny_backup_b"):
+        subprocess.run(["dropdb", *connect, "--if-exists", name], check=True)
+        subprocess.run(["createdb", *connect, name], check=True)
+
+    def env(name: str, data_dir: Path) -> dict[str, str]:
+        return {**_env(data_dir), "DATABASE_URL": f"{base}/{name}"}
+
+    def pg(name: str, data_dir: Path, *args: str, ok: bool = True) -> Any:
+        done = subprocess.run(
+            args, env=env(name, data_dir), cwd=ROOT, capture_output=True, text=True
+        )
+        if ok:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    original, restored = tmp_path / "a", tmp_path / "b"
+    bundle = tmp_path / "JI-0001.json"
+    pg("scrutiny_backup_a", original, SCRUTINY, "demo", "-o", str(bundle), "--records", "12")
+    pg("scrutiny_backup_a", original, sys.executable, "manage.py", "migrate", "-v0")
+    pg("scrutiny_backup_a", original, SCRUTINY, "import", str(bundle))
+    before = pg("scrutiny_backup_a", original, SCRUTINY, "export", "JI-0001").stdout
+    archive = tmp_path / "pg.tar.gz"
+    done = pg("scrutiny_backup_a", original, SCRUTINY, "backup", str(archive))
+    assert "Backed up the postgresql database" in done.stdout
+    assert "database/scrutiny.pgdump" in tarfile.open(archive).getnames()
+    pg("scrutiny_backup_b", restored, SCRUTINY, "restore", str(archive))
+    assert pg("scrutiny_backup_b", restored, SCRUTINY, "export", "JI-0001").stdout == before
+    again = pg("scrutiny_backup_b", restored, SCRUTINY, "restore", str(archive), ok=False)
+    assert again.returncode == 2 and "already has tables" in again.stderr

@@ -49,7 +49,6 @@ def download(client: Any, inspection: Inspection, version: str, file_type: str) 
     assert link, page
     served = client.get(link.group(1))
     response = HttpResponse(b"".join(served.streaming_content), status=served.status_code)
-    served.close()
     for header in ("Content-Type", "Content-Disposition"):
         response[header] = served[header]
     return response

@@ -264,3 +264,20 @@ def test_subject_access_lists_every_item_mentioning_a_record_id(
     assert all(m.excerpt for m in mentions) and subject_access(identifier=record[:-1]) == []
     event = AuditEvent.objects.get(object_type="subject_access")
     assert event.action == "view" and event.actor_name == "admin" and event.object_id == record
+
+
+def test_the_periodic_sweep_queues_an_erasure_run_when_one_is_due(inspection: Inspection) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from scrutiny.web.jobs.models import Job
+    from scrutiny.web.jobs.tasks import sweep
+
+    sweep.call()
+    assert not Job.objects.exists()  # nothing published, nothing due
+    published(inspection, days_ago=40)
+    sweep.call()
+    job = Job.objects.get()
+    assert job.title == "Erasing personal data past its retention time"
+    # And the sweep put its successor on the queue.
+    later = DBTaskResult.objects.filter(task_path="scrutiny.web.jobs.tasks.sweep", status="READY")
+    assert later.count() == 1 and later.get().run_after > timezone.now()

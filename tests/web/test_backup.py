@@ -111,6 +111,7 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     archive = work / "site.tar.gz"
     done = run(data, SCRUTINY, "backup", str(archive))
     assert "Backed up the sqlite database and 5 files" in done.stdout
+    assert archive.stat().st_mode & 0o777 == 0o600  # children's data: the owner's only
     return {"work": work, "data": data, "archive": archive}
 
 

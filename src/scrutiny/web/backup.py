@@ -166,7 +166,12 @@ def backup_write(target: Path) -> dict[str, Any]:
         manifest_bytes = json.dumps(manifest, indent=2, sort_keys=True).encode()
         partial = target.with_name(f".{target.name}.partial")
         try:
-            with tarfile.open(partial, "w:gz") as archive:
+            # Children's data: readable by the owner only, from the first byte.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with (
+                os.fdopen(descriptor, "wb") as out,
+                tarfile.open(fileobj=out, mode="w:gz") as archive,
+            ):
                 _add_bytes(archive, MANIFEST, manifest_bytes)
                 for part in parts:
                     archive.add(part.source, arcname=part.name, recursive=False)

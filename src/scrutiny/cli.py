@@ -93,6 +93,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write (default -)")
     p.set_defaults(run=_export)
 
+    p = sub.add_parser(
+        "backup",
+        help="write one consistent archive of the installation (database, attachments, "
+        "Word templates, manifest with sha256)",
+    )
+    p.add_argument("file", metavar="FILE", help="the archive to write (.tar.gz)")
+    p.set_defaults(run=_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="restore an archive into an empty installation; a damaged or partial archive "
+        "is refused before anything is written",
+    )
+    p.add_argument("file", metavar="FILE", help="an archive written by scrutiny backup")
+    p.set_defaults(run=_restore)
+
     p = sub.add_parser("demo", help="write a realistic synthetic bundle")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write, or -")
     p.add_argument("--seed", type=int, default=1, help="same seed, same bytes (default 1)")
@@ -227,6 +243,18 @@ def _export(args: argparse.Namespace) -> int:
     from scrutiny.web.commandline import export_main
 
     return export_main(args.reference, args.output)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from scrutiny.web.commandline import backup_main
+
+    return backup_main(args.file)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from scrutiny.web.commandline import restore_main
+
+    return restore_main(args.file)
 
 
 if __name__ == "__main__":

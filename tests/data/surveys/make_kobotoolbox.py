@@ -36,6 +36,10 @@ CONTENT = {
          "label": ["Do the adults who help you listen to what you have to say?"]},
         {"type": "select_one trust", "name": "trusted_adult",
          "label": ["Is there an adult you trust to talk to if you are worried?"]},
+        {"type": "select_one heard", "name": "involved_in_plans",
+         "label": ["Do you get a say in decisions about your life?"]},
+        {"type": "select_one better", "name": "help_made_difference",
+         "label": ["Has the help you get made your life better?"]},
         {"type": "text", "name": "anything_else", "label": ["Is there anything else you want to tell us?"]},
         {"type": "end_group"},
     ],
@@ -51,6 +55,10 @@ CONTENT = {
         {"list_name": "heard", "name": "sometimes", "label": ["Sometimes"]},
         {"list_name": "heard", "name": "no", "label": ["No"]},
         {"list_name": "heard", "name": "not_sure", "label": ["Not sure"]},
+        {"list_name": "better", "name": "a_lot", "label": ["A lot"]},
+        {"list_name": "better", "name": "a_little", "label": ["A little"]},
+        {"list_name": "better", "name": "not_at_all", "label": ["Not at all"]},
+        {"list_name": "better", "name": "not_sure", "label": ["Not sure"]},
         {"list_name": "trust", "name": "yes", "label": ["Yes"]},
         {"list_name": "trust", "name": "no", "label": ["No"]},
         {"list_name": "trust", "name": "not_sure", "label": ["Not sure"]},
@@ -64,19 +72,20 @@ APPROVED = {"uid": "validation_status_approved", "label": "Approved"}
 NOT_APPROVED = {"uid": "validation_status_not_approved", "label": "Not Approved"}
 ON_HOLD = {"uid": "validation_status_on_hold", "label": "On Hold"}
 
-# (care group, safe, heard, trust, comment, validation status)
+# (care group, safe, heard, trust, say, better, comment, validation status)
 ANSWERS = [
-    ("foster_care", "yes", "yes", "yes", "", APPROVED),
-    ("kinship_care", "mostly", "sometimes", "yes", "I like my carers", APPROVED),
-    ("residential", "no", "no", "not_sure", "", NOT_APPROVED),
-    ("foster_care", "not_sure", "yes", "no", "", ON_HOLD),
-    ("residential", "yes", "sometimes", "yes", "", {}),
-    ("kinship_care", "yes", "yes", "yes", "", APPROVED),
+    ("foster_care", "yes", "yes", "yes", "yes", "a_lot", "", APPROVED),
+    ("kinship_care", "mostly", "sometimes", "yes", "sometimes", "a_little", "I like my carers",
+     APPROVED),
+    ("residential", "no", "no", "not_sure", "no", "not_at_all", "", NOT_APPROVED),
+    ("foster_care", "not_sure", "yes", "no", "yes", "not_sure", "", ON_HOLD),
+    ("residential", "yes", "sometimes", "yes", "not_sure", "a_lot", "", {}),
+    ("kinship_care", "yes", "yes", "yes", "yes", "a_little", "", APPROVED),
 ]
 
 
 def submissions():
-    for n, (care, safe, heard, trust, comment, status) in enumerate(ANSWERS, start=1):
+    for n, (care, safe, heard, trust, say, better, comment, status) in enumerate(ANSWERS, start=1):
         yield {
             "start": f"2026-03-0{n}T10:00:00.000+00:00",
             "end": f"2026-03-0{n}T10:06:00.000+00:00",
@@ -84,6 +93,8 @@ def submissions():
             "your_views/feel_safe": safe,
             "your_views/listened_to": heard,
             "your_views/trusted_adult": trust,
+            "your_views/involved_in_plans": say,
+            "your_views/help_made_difference": better,
             "your_views/anything_else": comment,
             "_id": 900 + n,
             "_uuid": f"5f2c1e0a-6b1d-4c55-9a3e-00000000000{n}",

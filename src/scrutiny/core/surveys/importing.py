@@ -201,7 +201,9 @@ def _read(
             answers[item.id] = option  # type: ignore[assignment]
         status = survey_file.status(cells)
         has_problem = len(problems.listed) > before or problems.unlisted != (before_unlisted or {})
-        counted = completeness.add(status, answered=bool(answers) or has_problem, inclusion=inclusion)
+        counted = completeness.add(
+            status, answered=bool(answers) or has_problem, inclusion=inclusion
+        )
         if not counted:
             # Not imported: its answers' problems do not stop the import.
             del problems.listed[before:]
@@ -262,7 +264,7 @@ def _read(
                         )
                     )
                 else:
-                    care_group = group  # type: ignore[assignment]
+                    care_group = group
         if not problems:
             responses.append(
                 {

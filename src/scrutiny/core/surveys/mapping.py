@@ -79,7 +79,11 @@ class ProposedMapping:
             parts.append(
                 "the file's columns not matched: "
                 + ", ".join(f"'{c}'" for c in self.unmapped_columns[:30])
-                + (f" and {len(self.unmapped_columns) - 30} more" if len(self.unmapped_columns) > 30 else "")
+                + (
+                    f" and {len(self.unmapped_columns) - 30} more"
+                    if len(self.unmapped_columns) > 30
+                    else ""
+                )
             )
         if self.layout is Layout.UNKNOWN:
             parts.append("the file's layout was not recognised")

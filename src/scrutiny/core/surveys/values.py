@@ -111,7 +111,9 @@ class ProposedValueMapping:
 _MAX_DISTINCT = 500  # more distinct values than this is free text mapped as options
 
 
-def column_index(columns: Sequence[Column], mapping: ColumnMapping) -> dict[str, tuple[Column, str]]:
+def column_index(
+    columns: Sequence[Column], mapping: ColumnMapping
+) -> dict[str, tuple[Column, str]]:
     """file column name -> (column, item id or role). Refuses names the file lacks."""
     by_name = {c.name: c for c in columns}
     problems: list[Problem] = []

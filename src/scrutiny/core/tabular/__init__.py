@@ -19,12 +19,12 @@ Every refusal is a ``TableRefused`` with one sentence a person can act on.
 from scrutiny.core.tabular.limits import Deadline, Limits, TableRefused
 from scrutiny.core.tabular.reading import (
     Cell,
-    FileFormat,
     Table,
     cell_text,
     column_letter,
     open_table,
 )
+from scrutiny.core.tabular.sniff import FileFormat
 
 __all__ = [
     "Cell",

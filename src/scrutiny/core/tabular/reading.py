@@ -218,7 +218,9 @@ def _csv(
     )
 
 
-def _check_row(number: int, cells: list[str] | list[Cell], limits: Limits, deadline: Deadline) -> None:
+def _check_row(
+    number: int, cells: list[str] | list[Cell], limits: Limits, deadline: Deadline
+) -> None:
     if number > limits.max_rows + 1:
         raise TableRefused(
             f"The file has more than {limits.max_rows:,} rows, the limit. Split it.", row=number

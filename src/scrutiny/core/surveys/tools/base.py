@@ -124,7 +124,7 @@ class Tool:
 
 
 def find(columns: Sequence[Column], tool: Tool, wanted: Sequence[str]) -> Column | None:
-    by_key = {}
+    by_key: dict[str, Column] = {}
     for c in columns:
         by_key.setdefault(tool.column_key(c.header), c)
         by_key.setdefault(low(c.header), c)

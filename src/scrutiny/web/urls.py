@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("scrutiny.web.evaluations.urls")),
     path("", include("scrutiny.web.reports.urls")),
     path("", include("scrutiny.web.audit.urls")),
+    path("", include("scrutiny.web.jobs.urls")),
 ]

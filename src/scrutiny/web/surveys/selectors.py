@@ -23,7 +23,11 @@ from scrutiny.web.surveys.models import Answer, SurveyImport, SurveyResponse
 # A running import whose row has not been touched for this long has died (the server
 # restarted): its transaction was never committed, so nothing was stored.
 STALE_AFTER = timedelta(minutes=10)
-RUNNING = (SurveyImport.Status.SCANNING, SurveyImport.Status.IMPORTING)
+RUNNING = (
+    SurveyImport.Status.INSPECTING,
+    SurveyImport.Status.SCANNING,
+    SurveyImport.Status.IMPORTING,
+)
 # Items that say what kind of respondent answered; the programme file has no flag for
 # it yet, so it is named here (staff: the service they work in).
 RESPONDENT_TYPE_ITEMS = ("role",)
@@ -51,7 +55,7 @@ def access_survey_import_by_id(*, inspection: object, import_id: int) -> SurveyI
     """An import of this (already authorised) inspection, or 404."""
     job = (
         SurveyImport.objects.filter(inspection=inspection, pk=import_id)
-        .select_related("inspection", "created_by", "superseded_by")
+        .select_related("inspection", "created_by", "superseded_by", "job", "inclusion_by")
         .first()
     )
     if job is None:
@@ -60,7 +64,14 @@ def access_survey_import_by_id(*, inspection: object, import_id: int) -> SurveyI
 
 
 def is_stale(job: SurveyImport) -> bool:
-    return job.status in RUNNING and timezone.now() - job.updated_at > STALE_AFTER
+    """A running step whose job has failed (its worker stopped for good, or it crashed),
+    or whose row has not moved for too long: nothing from it was stored."""
+    if job.status not in RUNNING:
+        return False
+    queued = job.job
+    if queued is not None and queued.status == "failed":
+        return True
+    return timezone.now() - job.updated_at > STALE_AFTER
 
 
 def import_history(*, inspection: object, survey: str) -> QuerySet[SurveyImport]:

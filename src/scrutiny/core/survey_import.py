@@ -65,6 +65,14 @@ def propose_mapping_for(
     return propose_mapping(columns, survey, tool, 1.0 if tool.layout is not Layout.UNKNOWN else 0.0)
 
 
+def propose_for_header(header: Sequence[str], survey: SurveyDefinition) -> ProposedMapping:
+    """The proposal for a single header row (the tool recognised from it alone)."""
+    from scrutiny.core.surveys.tools import recognise
+
+    tool, score = recognise([list(header)])
+    return propose_mapping(tool.columns([list(header)], 1), survey, tool, score)
+
+
 __all__ = [
     "CARE_GROUPS",
     "NO_GROUP",
@@ -95,6 +103,7 @@ __all__ = [
     "open_survey",
     "preview",
     "propose_mapping",
+    "propose_for_header",
     "propose_mapping_for",
     "propose_value_mapping",
 ]

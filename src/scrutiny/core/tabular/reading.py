@@ -125,12 +125,12 @@ def _newline(encoding: str, head: bytes) -> bytes:
 
 def _count_lines(f: IO[bytes], newline: bytes, deadline: Deadline) -> int:
     """Physical lines, for progress only: a byte count, much faster than parsing."""
-    count, last = 0, b""
-    while chunk := f.read(1 << 20):
+    count, ends_with_newline = 0, True
+    while chunk := f.read(1 << 17):
         count += chunk.count(newline)
-        last = chunk
+        ends_with_newline = chunk.endswith(newline)
         deadline.check()
-    return count + (0 if last.endswith(newline) else 1)
+    return count + (0 if ends_with_newline else 1)
 
 
 # --- CSV --------------------------------------------------------------------------

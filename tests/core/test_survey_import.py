@@ -461,8 +461,7 @@ def test_it_refuses_a_mapping_to_a_column_the_file_lacks(tmp_path):
 
 def test_it_lists_problems_up_to_a_limit_and_counts_the_rest(tmp_path):
     rows = [LIMESURVEY_HEADER] + [
-        [str(n), "2019-02-01 10:00:00", "", "en", "", "", "Maybe", "", "", ""]
-        for n in range(1, 31)
+        [str(n), "2019-02-01 10:00:00", "", "en", "", "", "Maybe", "", "", ""] for n in range(1, 31)
     ]
     path = write_csv(tmp_path / "many.csv", rows)
 

@@ -42,7 +42,12 @@ QUESTIONS = [
 # id, submitted?, last page, answers (care, safe, heard, trust, say, better, comment)
 RESPONSES = [
     (11, True, 3, ("Foster care", "Yes", "Yes", "Yes", "Yes", "A lot", "")),
-    (12, True, 3, ("Kinship care", "Mostly", "Sometimes", "Yes", "Sometimes", "A little", "More trips")),
+    (
+        12,
+        True,
+        3,
+        ("Kinship care", "Mostly", "Sometimes", "Yes", "Sometimes", "A little", "More trips"),
+    ),
     (13, False, 1, ("Residential care", "No", "", "", "", "", "")),
     (14, False, 0, ("", "", "", "", "", "", "")),
     (15, True, 3, ("Foster care", "Not sure", "No", "Not sure", "No", "Not at all", "")),

@@ -61,6 +61,8 @@ def sniff_text(head: bytes, *, complete: bool) -> Sniffed:
     encoding = _utf16(head)
     if encoding:
         text = head.decode(encoding, errors="ignore")
+        if _controls(text) > len(text) // 100:
+            raise TableRefused(f"This file is not text, so not a CSV file. {ASK}")
     else:
         if b"\x00" in head:
             raise TableRefused(f"This file is not text, so not a CSV file. {ASK}")
@@ -95,10 +97,13 @@ def _decode_head(head: bytes, *, complete: bool) -> tuple[str, str]:
         text = head.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise TableRefused(f"The file is not readable text. {ASK} (Save as 'CSV UTF-8'.)") from exc
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > len(text) // 100:
+    if _controls(text) > len(text) // 100:
         raise TableRefused(f"This file is not text, so not a CSV file. {ASK}")
     return "cp1252", text
+
+
+def _controls(text: str) -> int:
+    return sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
 
 
 def _decode_cut(head: bytes) -> str:

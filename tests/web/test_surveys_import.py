@@ -399,3 +399,88 @@ def test_only_the_import_roles_can_import(client_for: Any, inspection: Inspectio
     for persona in ("assurer", "volunteer", "partner", "outsider"):
         assert upload(client_for(persona), inspection, "lime.csv", data).status_code == 404
     assert not SurveyImport.objects.exists()
+
+
+# --- completeness: which responses count is the team's decision ---------------------
+
+
+def kobo_with_reviews() -> bytes:
+    """A KoboToolbox export written by its own engine (tests/data/README.md)."""
+    return (Path(__file__).parent.parent / "data/surveys/kobotoolbox-xml-values.csv").read_bytes()
+
+
+def test_by_default_only_complete_approved_responses_are_imported(
+    client_for: Any, inspection: Inspection
+) -> None:
+    lead = client_for("lead")
+    upload(lead, inspection, "kobo.csv", kobo_with_reviews())
+    job = SurveyImport.objects.latest("id")
+    assert job.status == SurveyImport.Status.READY
+    assert (
+        job.completeness["rows"],
+        job.completeness["rejected"],
+        job.completeness["on_hold"],
+    ) == (
+        6,
+        1,
+        1,
+    )
+    preview = lead.get(reverse("surveys:import_preview", args=[inspection.pk, job.pk]))
+    page = preview.content.decode()
+    assert "Rejected by a reviewer" in page and "On hold" in page
+    assert "Returns to import" in page
+    done = finish(lead, inspection, None).content.decode()
+    assert "Imported 4 responses" in done
+    assert "1 rejected by a reviewer (left out)" in done
+    assert len(responses(inspection)) == 4
+    assert not AuditEvent.objects.filter(summary__startswith="Decided to count").exists()
+
+
+def test_counting_rejected_responses_needs_a_reason_and_is_recorded_and_shown(
+    client_for: Any, inspection: Inspection
+) -> None:
+    lead = client_for("lead")
+    upload(lead, inspection, "kobo.csv", kobo_with_reviews())
+    job = SurveyImport.objects.latest("id")
+    url = reverse("surveys:import_preview", args=[inspection.pk, job.pk])
+    refused = post(lead, url, {"action": "import", "rejected": "on"})
+    assert refused.status_code == 422
+    assert "Say why the team decided to count these responses." in refused.content.decode()
+    assert not SurveyResponse.objects.filter(survey_import=job).exists()
+
+    post(lead, url, {"action": "import", "rejected": "on", "reason": "Reviewed again on site"})
+    job.refresh_from_db()
+    assert job.status == SurveyImport.Status.DONE
+    assert (job.include_rejected, job.include_on_hold, job.responses_imported) == (True, False, 5)
+    assert job.inclusion_reason == "Reviewed again on site" and job.inclusion_at is not None
+    event = AuditEvent.objects.get(summary__startswith="Decided to count rejected responses")
+    assert event.after["rejected"] is True and event.after["returns"] == 5
+    assert event.after["returns_by_default"] == 4
+    results = lead.get(reverse("surveys:results", args=[inspection.pk, SURVEY])).content.decode()
+    assert "5 returns" in results
+    assert "The team decided to count more than the complete responses" in results
+    assert "Reviewed again on site" in results
+
+
+def test_the_reports_return_count_is_the_imported_responses(
+    client_for: Any, inspection: Inspection
+) -> None:
+    from scrutiny.core.methodology import load_programme
+    from scrutiny.core.report import build_report
+    from scrutiny.web.inspections.bundle_io import inspection_bundle
+
+    rows = lime_rows(12)
+    rows[3][1] = ""  # never submitted, with answers
+    rows[5][1] = ""  # never submitted, and no answer at all
+    rows[5][5:] = [""] * 7
+    rows[7][5:] = [""] * 7  # submitted, but answering nothing
+    lead = client_for("lead")
+    upload(lead, inspection, "lime.csv", csv_bytes(rows))
+    job = SurveyImport.objects.latest("id")
+    assert (job.completeness["incomplete"], job.completeness["empty"]) == (2, 2)
+    finish(lead, inspection, None)
+    assert len(responses(inspection)) == 9
+    bundle = inspection_bundle(inspection=inspection)
+    report = build_report(bundle, load_programme(bundle.programme))
+    returns = dict(report.survey_returns)
+    assert returns["children and young people"] == "9"

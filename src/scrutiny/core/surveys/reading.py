@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from scrutiny.core.surveys.problems import NotASurveyExport, Problem
 from scrutiny.core.surveys.tools import Column, Status, StatusReader, Tool, recognise
+from scrutiny.core.tabular import Cell, TableRefused, cell_text, open_table
 from scrutiny.core.tabular import Limits as TableLimits
-from scrutiny.core.tabular import TableRefused, cell_text, open_table
 from scrutiny.core.tabular.reading import RowProblem
 
 ASK = "Upload the survey export as CSV, Excel (.xlsx) or OpenDocument (.ods)."
@@ -74,6 +74,11 @@ class SurveyFile:
         return self.status_of(cells) if self.status_of else Status.COMPLETE
 
 
+def _texts(cells: list[Cell]) -> list[str]:
+    # CSV cells are text already; only spreadsheet cells need converting.
+    return [c if type(c) is str else cell_text(c) for c in cells]
+
+
 def _refused(exc: TableRefused) -> NotASurveyExport:
     message = exc.message.replace("not a table", "not a survey export")
     return NotASurveyExport(message, row=exc.row, column_letter=exc.column)
@@ -90,7 +95,7 @@ def open_survey(
     """
     try:
         with open_table(path, limits=limits.table()) as table:
-            rows = ((n, [cell_text(c) for c in cells]) for n, cells in table.rows)
+            rows = ((n, _texts(cells)) for n, cells in table.rows)
             head: list[tuple[int, list[str]]] = []
             try:
                 for number, cells in rows:

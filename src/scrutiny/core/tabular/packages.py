@@ -29,11 +29,15 @@ _RATIO_FLOOR = 1024 * 1024  # parts smaller than this may compress as they like
 _DTD = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
-# XLSX sheet XML: rows with an explicit number; cells in columns AA and beyond (so a
-# sheet of up to 26 columns costs no matches); and cells at all (counted by bytes).
-_ROW_NUMBER = re.compile(rb'<(?:\w{1,16}:)?row\b[^>]{0,200}?\sr="(\d{1,10})"')
-_ROW = re.compile(rb"<(?:\w{1,16}:)?row[\s>/]")
-_WIDE_CELL = re.compile(rb'<(?:\w{1,16}:)?c\b[^>]{0,200}?\sr="([A-Z]{2,4})\d')
+# XLSX sheet XML: an ``r`` attribute holding digits only is a row's number (a cell's
+# starts with its column letters), wherever it stands in the tag; cells in columns AA
+# and beyond (so a sheet of up to 26 columns costs no matches); rows and cells at all
+# are counted by bytes. Patterns start with a literal (fast to scan for), and every
+# approximation errs towards counting more, so nothing big slips through.
+_ROW_NUMBER = re.compile(rb'r="(\d{1,10})"')
+_WIDE_CELL = re.compile(rb'r="([A-Z]{2,4})\d')
+_ROW_TAGS = (b"<row", b":row")
+_CELL_TAGS = (b"<c", b":c")
 
 
 @dataclass
@@ -163,29 +167,26 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, deadline: Deadl
     reach = Reach()
     counted_rows = 0
     tail = b""
-    overlap = 256  # longer than any match, so none is cut between chunks
+    overlap = 64  # longer than any match, so none is cut between chunks
     with _chunks(zf, info, deadline) as f:
-        while chunk := _read(f, info):
+        while True:
+            chunk = _read(f, info)
             buf = tail + chunk
+            # Matches starting in the last bytes are counted with the next chunk.
+            cut = max(len(buf) - overlap, 0) if chunk else len(buf)
+            head, tail = buf[:cut], buf[cut:]
             _refuse_dtd(buf, info)
-            cut = max(len(buf) - overlap, 0)  # matches starting later are counted next time
-            for m in _ROW_NUMBER.finditer(buf, 0, len(buf)):
-                if m.start() < cut:
-                    reach.rows = max(reach.rows, int(m.group(1)))
-            counted_rows += sum(1 for m in _ROW.finditer(buf) if m.start() < cut)
-            for m in _WIDE_CELL.finditer(buf):
-                if m.start() < cut:
-                    reach.columns = max(reach.columns, column_number(m.group(1)))
-            head = buf[:cut]
-            reach.cells += head.count(b"<c ") + head.count(b"<c>") + head.count(b"<c/>")
-            tail = buf[cut:]
+            numbers = _ROW_NUMBER.findall(head)
+            if numbers:
+                reach.rows = max(reach.rows, max(map(int, numbers)))
+            wide = _WIDE_CELL.findall(head)
+            if wide:
+                reach.columns = max(reach.columns, max(map(column_number, set(wide))))
+            counted_rows += sum(head.count(tag) for tag in _ROW_TAGS)
+            reach.cells += sum(head.count(tag) for tag in _CELL_TAGS)
             deadline.check()
-    counted_rows += sum(1 for _ in _ROW.finditer(tail))
-    reach.cells += tail.count(b"<c ") + tail.count(b"<c>") + tail.count(b"<c/>")
-    for m in _ROW_NUMBER.finditer(tail):
-        reach.rows = max(reach.rows, int(m.group(1)))
-    for m in _WIDE_CELL.finditer(tail):
-        reach.columns = max(reach.columns, column_number(m.group(1)))
+            if not chunk:
+                break
     reach.rows = max(reach.rows, counted_rows)
     if reach.cells and not reach.columns:
         reach.columns = 26  # every cell is within A-Z (or numbered by position)

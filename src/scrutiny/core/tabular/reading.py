@@ -230,14 +230,14 @@ def _check_row(
             f"The row has {len(cells):,} cells; the limit is {limits.max_columns:,} columns.",
             row=number,
         )
-    for i, cell in enumerate(cells):
-        if isinstance(cell, str) and len(cell) > limits.max_cell_chars:
-            raise TableRefused(
-                f"The cell is {len(cell):,} characters long; the limit is "
-                f"{limits.max_cell_chars:,}.",
-                row=number,
-                column=column_letter(i),
-            )
+    lengths = [len(c) if type(c) is str else 0 for c in cells]
+    if lengths and max(lengths) > limits.max_cell_chars:
+        i = next(i for i, n in enumerate(lengths) if n > limits.max_cell_chars)
+        raise TableRefused(
+            f"The cell is {lengths[i]:,} characters long; the limit is {limits.max_cell_chars:,}.",
+            row=number,
+            column=column_letter(i),
+        )
     if number % _CHECK_EVERY == 0:
         deadline.check(number)
 

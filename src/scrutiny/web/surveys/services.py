@@ -338,11 +338,6 @@ def survey_import_run(job: Any, *, import_id: int) -> dict[str, Any] | None:
     return {"summary": imp.get_status_display()}
 
 
-def run_survey_import_job(*, job_id: int) -> None:
-    """Run the import's current step in this process (the CLI, tests without a worker)."""
-    survey_import_run(None, import_id=job_id)
-
-
 def _inspect(imp: SurveyImport, job: Any) -> None:
     path = staged_path(imp)
     digest = content_hash(path)

@@ -35,14 +35,19 @@ def main() -> None:
         import_id = steps._ready_import(data)
         print(f"upload read and answers scanned by the worker: {time.perf_counter() - start:.1f} s")
         job_id = int(steps._step(data, f"start({import_id})"))
-        stored = f"select count(*) from surveys_surveyresponse where survey_import_id={import_id}"
+        stored = (
+            "select count(*) from surveys_surveyresponse "
+            f"where survey_import_id={import_id} and pending=0"
+        )
+        pending = "select count(*) from surveys_surveyresponse where pending=1"
         worker = steps._worker(data)
         start = time.perf_counter()
         steps._wait_until_storing(data, import_id, worker)
         print(f"storing began after {time.perf_counter() - start:.1f} s; killing the worker")
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=60)
-        print(f"  rows stored after the kill: {steps._query(data, stored)[0][0]}")
+        print(f"  responses in the survey after the kill: {steps._query(data, stored)[0][0]} "
+              f"(pending, read by no page: {steps._query(data, pending)[0][0]:,})")  # fmt: skip
         state = steps._query(data, f"select status, attempts from jobs_job where id={job_id}")
         print(f"  job: {state[0][0]}, attempt {state[0][1]}")
         start = time.perf_counter()
@@ -50,16 +55,16 @@ def main() -> None:
         state = steps._query(data, f"select status, attempts from jobs_job where id={job_id}")
         print(f"  retried by the next worker in {time.perf_counter() - start:.1f} s: job "
               f"{state[0][0]} after {state[0][1]} attempts, {steps._query(data, stored)[0][0]:,} "
-              "rows stored")  # fmt: skip
+              f"responses, {steps._query(data, pending)[0][0]} pending left")  # fmt: skip
 
         import_id = steps._ready_import(data)
         steps._step(data, f"start({import_id})")
         worker = steps._worker(data)
         try:
             steps._wait_until_storing(data, import_id, worker)
-            count, statuses, slowest = steps._step(data, f"read_pages({import_id}, 25)").split()
-            print(f"{count} page reads while storing {ROWS:,} responses: status {statuses}, "
-                  f"slowest {slowest} s")  # fmt: skip
+            line = steps._step(data, f"read_pages({import_id}, 25)")
+            print(f"25 page reads while storing {ROWS:,} responses: {line} (count, statuses, "
+                  "slowest seconds)")  # fmt: skip
         finally:
             worker.kill()
             worker.wait(timeout=60)

@@ -1,5 +1,6 @@
-"""The survey import run by the real job worker: killed mid-import it leaves no rows and
-is retried; pages opened during an import all succeed. (The 100,000-row variants are
+"""The survey import run by the real job worker: killed mid-import it leaves no rows in
+the survey (only pending ones no page reads, deleted by the retry) and is retried;
+pages opened during an import all succeed. (The 100,000-row variants are
 bench/bench_survey_import_worker.py; these use fewer rows to keep CI short.)"""
 
 import os
@@ -112,7 +113,11 @@ def test_a_worker_killed_mid_import_leaves_no_rows_and_the_import_is_retried(
 ) -> None:
     import_id = _ready_import(installation)
     job_id = int(_step(installation, f"start({import_id})"))
-    stored = f"select count(*) from surveys_surveyresponse where survey_import_id={import_id}"
+    stored = (
+        "select count(*) from surveys_surveyresponse "
+        f"where survey_import_id={import_id} and pending=0"
+    )
+    written = f"select count(*) from surveys_surveyresponse where survey_import_id={import_id}"
     worker = _worker(installation)
     try:
         _wait_until_storing(installation, import_id, worker)
@@ -131,6 +136,7 @@ def test_a_worker_killed_mid_import_leaves_no_rows_and_the_import_is_retried(
         ("done", 2)
     ]
     assert _query(installation, stored) == [(ROWS,)]
+    assert _query(installation, written) == [(ROWS,)]  # nothing left of the killed attempt
     assert _query(
         installation,
         f"select status, responses_imported from surveys_surveyimport where id={import_id}",

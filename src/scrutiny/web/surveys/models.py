@@ -15,13 +15,21 @@ class SurveyResponse(models.Model):
     survey_import = models.ForeignKey(
         "SurveyImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
     )
+    # Not (or no longer) part of the survey: written batch by batch by an import that has
+    # not finished, or replaced by one that has and about to be deleted. Every read
+    # leaves these out; an import makes its rows current in one short transaction, so
+    # other people's pages are never held up by a long write.
+    pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "position"], name="response_position")
         ]
-        indexes = [models.Index(fields=["inspection", "survey"], name="response_survey")]
+        indexes = [
+            models.Index(fields=["inspection", "survey"], name="response_survey"),
+            models.Index(fields=["survey_import", "pending"], name="response_import_pending"),
+        ]
 
 
 class Answer(models.Model):

@@ -35,7 +35,7 @@ RESPONDENT_TYPE_ITEMS = ("role",)
 
 def survey_counts(*, inspection: object) -> dict[str, int]:
     rows = (
-        SurveyResponse.objects.filter(inspection=inspection)
+        SurveyResponse.objects.filter(inspection=inspection, pending=False)
         .values("survey")
         .annotate(n=Count("id"))
         .order_by()
@@ -45,7 +45,7 @@ def survey_counts(*, inspection: object) -> dict[str, int]:
 
 def response_list(*, inspection: object, survey: str) -> QuerySet[SurveyResponse]:
     return (
-        SurveyResponse.objects.filter(inspection=inspection, survey=survey)
+        SurveyResponse.objects.filter(inspection=inspection, survey=survey, pending=False)
         .order_by("position")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("id")))
     )
@@ -83,7 +83,7 @@ def import_history(*, inspection: object, survey: str) -> QuerySet[SurveyImport]
 def bundle_response_count(*, inspection: object, survey: str) -> int:
     """Responses that came in a bundle rather than from a file import."""
     return SurveyResponse.objects.filter(
-        inspection=inspection, survey=survey, survey_import=None
+        inspection=inspection, survey=survey, survey_import=None, pending=False
     ).count()
 
 
@@ -118,12 +118,15 @@ def _responses(*, inspection: object, survey: Survey) -> list[dict[str, Any]]:
     """Each response as the core's suppression reads it: care group and answers."""
     by_response: dict[int, dict[str, Any]] = {}
     for pk, care_group in SurveyResponse.objects.filter(
-        inspection=inspection, survey=survey.id
+        inspection=inspection, survey=survey.id, pending=False
     ).values_list("id", "care_group"):
         by_response[pk] = {"care_group": care_group, "answers": {}}
     options = {i.id for i in survey.items if not i.free_text}
     for response_id, item, value in Answer.objects.filter(
-        response__inspection=inspection, response__survey=survey.id, item__in=options
+        response__inspection=inspection,
+        response__survey=survey.id,
+        response__pending=False,
+        item__in=options,
     ).values_list("response_id", "item", "value"):
         if value is not None:
             by_response[response_id]["answers"][item] = value
@@ -205,6 +208,7 @@ def feel_safe(*, inspection: object, programme: Programme) -> FeelSafe | None:
         Answer.objects.filter(
             response__inspection=inspection,
             response__survey=statistic.survey,
+            response__pending=False,
             item=statistic.item,
             value__isnull=False,
         ).values_list("value", flat=True)

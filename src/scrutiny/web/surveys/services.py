@@ -457,29 +457,28 @@ def _import(imp: SurveyImport, job: Any) -> None:
         raise SurveyImportError(too_long[:LISTED_PROBLEMS])
     phase = f"Saving {len(parsed.responses):,} responses"
     _progress(job, imp.pk, phase)(parsed.completeness.rows, parsed.completeness.rows)
-    _store(imp, parsed.responses, parsed.completeness)
+    _store(imp, parsed.responses, parsed.completeness, job)
 
 
-def _store(imp: SurveyImport, responses: list[Any], completeness: Completeness) -> None:
-    """Replace the survey's responses with the file's, in one transaction."""
+def _store(imp: SurveyImport, responses: list[Any], completeness: Completeness, job: Any) -> None:
+    """Replace the survey's responses with the file's, all or nothing.
+
+    The rows are written batch by batch, each batch its own short transaction, marked
+    pending (no page or export reads them); one short transaction then retires the
+    survey's current rows and makes these current. Other people's pages wait at most a
+    batch, never the whole import. A worker killed before that transaction leaves only
+    pending rows, which the retry (or the next import) deletes.
+    """
     inspection = imp.inspection
-    with transaction.atomic():
-        old = SurveyResponse.objects.filter(inspection=inspection, survey=imp.survey)
-        replaced = old.count()
-        earlier = list(
-            SurveyImport.objects.filter(
-                inspection=inspection, survey=imp.survey, status=Status.DONE, superseded_by=None
-            ).values_list("pk", flat=True)
-        )
-        Answer.objects.filter(response__in=old).delete()
-        old.delete()
-        SurveyImport.objects.filter(pk__in=earlier).update(superseded_by=imp)
-        start = (
-            SurveyResponse.objects.filter(inspection=inspection).aggregate(m=Max("position"))["m"]
-            or 0
-        ) + 1
-        for offset in range(0, len(responses), _STORE_BATCH):
-            batch = responses[offset : offset + _STORE_BATCH]
+    # Rows of an earlier attempt of this import, if its worker was killed.
+    _delete_pending(SurveyResponse.objects.filter(survey_import=imp, pending=True))
+    start = (
+        SurveyResponse.objects.filter(inspection=inspection).aggregate(m=Max("position"))["m"] or 0
+    ) + 1
+    report = _progress(job, imp.pk, "Saving the responses")
+    for offset in range(0, len(responses), _STORE_BATCH):
+        batch = responses[offset : offset + _STORE_BATCH]
+        with transaction.atomic():
             rows = SurveyResponse.objects.bulk_create(
                 [
                     SurveyResponse(
@@ -489,6 +488,7 @@ def _store(imp: SurveyImport, responses: list[Any], completeness: Completeness) 
                         respondent=r["respondent"],
                         care_group=r["care_group"],
                         survey_import=imp,
+                        pending=True,
                     )
                     for i, r in enumerate(batch)
                 ]
@@ -501,6 +501,20 @@ def _store(imp: SurveyImport, responses: list[Any], completeness: Completeness) 
                 ],
                 batch_size=_STORE_BATCH,
             )
+        report(offset + len(batch), len(responses))
+    with transaction.atomic():
+        current = SurveyResponse.objects.filter(
+            inspection=inspection, survey=imp.survey, pending=False
+        )
+        replaced = current.count()
+        earlier = list(
+            SurveyImport.objects.filter(
+                inspection=inspection, survey=imp.survey, status=Status.DONE, superseded_by=None
+            ).values_list("pk", flat=True)
+        )
+        current.update(pending=True)  # retired: deleted below, after this commits
+        SurveyResponse.objects.filter(survey_import=imp, pending=True).update(pending=False)
+        SurveyImport.objects.filter(pk__in=earlier).update(superseded_by=imp)
         imp.status = Status.DONE
         imp.phase = ""
         imp.responses_imported = len(responses)
@@ -531,6 +545,23 @@ def _store(imp: SurveyImport, responses: list[Any], completeness: Completeness) 
             },
         )
     (Path(settings.SURVEY_UPLOADS_DIR) / staged).unlink(missing_ok=True)
+    # The retired rows, and any left by an import whose worker died for good.
+    _delete_pending(
+        SurveyResponse.objects.filter(
+            inspection=inspection, survey=imp.survey, pending=True
+        ).exclude(survey_import__status=Status.IMPORTING)
+    )
+
+
+def _delete_pending(rows: Any) -> None:
+    """Delete pending responses batch by batch (short transactions, as they were written)."""
+    while True:
+        ids = list(rows.values_list("pk", flat=True)[:_STORE_BATCH])
+        if not ids:
+            return
+        with transaction.atomic():
+            Answer.objects.filter(response_id__in=ids).delete()
+            SurveyResponse.objects.filter(pk__in=ids, pending=True).delete()
 
 
 def _fail(imp: SurveyImport, exc: SurveyImportError) -> None:

@@ -11,11 +11,12 @@ all or nothing. Nothing reads the file inside a request: the job worker does
 
 import itertools
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -50,6 +51,7 @@ LISTED_PROBLEMS = 1000
 RESPONDENT_MAX = SurveyResponse._meta.get_field("respondent").max_length or 80
 SAMPLE_ROWS = 10
 _STORE_BATCH = 2000
+_SQLITE_PAUSE = 0.2  # seconds between batches, so other writers get their turn
 
 Status = SurveyImport.Status
 
@@ -502,6 +504,7 @@ def _store(imp: SurveyImport, responses: list[Any], completeness: Completeness, 
                 batch_size=_STORE_BATCH,
             )
         report(offset + len(batch), len(responses))
+        _let_others_write()
     with transaction.atomic():
         current = SurveyResponse.objects.filter(
             inspection=inspection, survey=imp.survey, pending=False
@@ -553,6 +556,14 @@ def _store(imp: SurveyImport, responses: list[Any], completeness: Completeness, 
     )
 
 
+def _let_others_write() -> None:
+    """SQLite has one writer at a time, and a waiting writer retries at intervals of up to
+    100 ms: a worker that begins its next batch at once would starve the pages' own small
+    writes (sessions, the read log). PostgreSQL locks rows, not the database."""
+    if connection.vendor == "sqlite":
+        time.sleep(_SQLITE_PAUSE)
+
+
 def _delete_pending(rows: Any) -> None:
     """Delete pending responses batch by batch (short transactions, as they were written)."""
     while True:
@@ -562,6 +573,7 @@ def _delete_pending(rows: Any) -> None:
         with transaction.atomic():
             Answer.objects.filter(response_id__in=ids).delete()
             SurveyResponse.objects.filter(pk__in=ids, pending=True).delete()
+        _let_others_write()
 
 
 def _fail(imp: SurveyImport, exc: SurveyImportError) -> None:

@@ -484,3 +484,20 @@ def test_the_reports_return_count_is_the_imported_responses(
     report = build_report(bundle, load_programme(bundle.programme))
     returns = dict(report.survey_returns)
     assert returns["children and young people"] == "9"
+
+
+def test_a_staged_file_gone_missing_ends_the_import_with_no_internals_shown(
+    client_for: Any, inspection: Inspection
+) -> None:
+    lead = client_for("lead")
+    url = reverse("surveys:upload", args=[inspection.pk, SURVEY])
+    response = lead.post(url, {"export": _file("lime.csv", csv_bytes(lime_rows()))})
+    for staged in _uploads().glob("*"):
+        staged.unlink()  # say, a disk tidied by hand before the worker got to it
+    run_ready_jobs()
+    page = lead.get(response["Location"]).content.decode()
+    assert "stopped on an unexpected error" in page
+    assert str(_uploads()) not in page and "No such file" not in page
+    job = SurveyImport.objects.get()
+    assert (job.status, job.staged_name) == (SurveyImport.Status.FAILED, "")
+    assert job.job.status == "failed"

@@ -56,6 +56,12 @@ _SQLITE_PAUSE = 0.2  # seconds between batches, so other writers get their turn
 Status = SurveyImport.Status
 
 
+CRASHED = (
+    "The import stopped on an unexpected error; nothing was imported. Try again, and tell "
+    "the service desk if it happens again."
+)
+
+
 class AlreadyImported(Exception):
     """The same file (same bytes) is the survey's current import."""
 
@@ -337,6 +343,11 @@ def survey_import_run(job: Any, *, import_id: int) -> dict[str, Any] | None:
     except AlreadyImported as exc:
         _fail(imp, SurveyImportError([Problem(str(exc))]))
         return {"summary": str(exc)}
+    except Exception:
+        # A bug, not the file's fault: the import ends (its file removed) with a message
+        # that names no internals; the job records the failure and the log the details.
+        _fail(imp, SurveyImportError([Problem(CRASHED)]))
+        raise
     return {"summary": imp.get_status_display()}
 
 

@@ -106,6 +106,10 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     "jobs:job": ("GET", {"lead", "assurer"}, 200),
     "jobs:job_file": ("GET", {"lead", "assurer"}, 200),
     "jobs:site_job": ("GET", {"admin"}, 200),
+    # The organisation's retention policy, erasure runs and subject access.
+    "retention:policy": ("GET", {"admin"}, 200),
+    "retention:erase": ("POST", {"admin"}, 302),
+    "retention:subject_access": ("GET", {"admin"}, 200),
 }
 # The report (scrutiny.web.reports). Inspection A's report is a draft not yet shared, so
 # the partnership contact reads only the page saying so; a shared draft: test_reports_*.

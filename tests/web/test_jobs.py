@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,12 @@ def test_it_runs_a_queued_job_and_shows_its_outcome(client_for: Any, inspection:
     assert "Waiting for the worker to start it." in page
     # Without JavaScript the page refreshes itself until the job ends.
     assert '<meta http-equiv="refresh" content="3">' in page
+
+    assert "No worker has started it yet" not in page
+    # Still waiting a few minutes later: the page says what to do.
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    page = client_for("lead").get(url).content.decode()
+    assert "No worker has started it yet" in page
 
     assert run_ready_jobs() == 1
     job.refresh_from_db()

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "scrutiny.web.evidence",
     "scrutiny.web.evaluations",
     "scrutiny.web.reports",
+    "scrutiny.web.retention",
 ]
 
 MIDDLEWARE = [
@@ -302,7 +303,7 @@ JOBS_ORPHAN_AFTER_SECONDS = env_int("SCRUTINY_JOBS_ORPHAN_AFTER_SECONDS", 3600)
 JOBS_OUTPUT_KEEP_SECONDS = env_int("SCRUTINY_JOBS_OUTPUT_KEEP_SECONDS", 86400)
 JOBS_SWEEP_EVERY_SECONDS = env_int("SCRUTINY_JOBS_SWEEP_EVERY_SECONDS", 900)
 # Further work the periodic sweep does (dotted paths of functions without arguments).
-JOBS_SWEEP_HOOKS: list[str] = []
+JOBS_SWEEP_HOOKS: list[str] = ["scrutiny.web.retention.services.erasure_enqueue_if_due"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("scrutiny.web.reports.urls")),
     path("", include("scrutiny.web.audit.urls")),
     path("", include("scrutiny.web.jobs.urls")),
+    path("", include("scrutiny.web.retention.urls")),
 ]

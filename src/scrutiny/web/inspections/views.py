@@ -27,6 +27,7 @@ from scrutiny.web.inspections.services import (
 from scrutiny.web.jobs.selectors import access_job_by_id
 from scrutiny.web.jobs.services import stage_upload
 from scrutiny.web.reports.selectors import report_for, shared_with_partnership
+from scrutiny.web.retention.selectors import erasures_of
 from scrutiny.web.rules import administrator, inspection_permission, signed_in
 
 BUNDLE_IMPORT = f"{bundle_import_run.__module__}.{bundle_import_run.__qualname__}"
@@ -112,6 +113,7 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
             "role_label": Role(inspection.viewer_role).label if inspection.viewer_role else None,
             "report": report,
             "report_shared": report is not None and shared_with_partnership(report),
+            "erasures": erasures_of(inspection=inspection),
         },
     )
 

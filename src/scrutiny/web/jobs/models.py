@@ -88,6 +88,14 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def waiting_long(self) -> bool:
+        """Queued for over a minute: the worker may not be running."""
+        return (
+            self.status == self.Status.QUEUED
+            and (timezone.now() - self.created_at).total_seconds() > 60
+        )
+
+    @property
     def percent(self) -> int | None:
         if not self.total:
             return None

@@ -6,6 +6,7 @@ import os
 import secrets
 from typing import Any
 
+from scrutiny.core.refusal import Refused
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.jobs.models import Job
@@ -37,7 +38,14 @@ def report_build_run(job: Job, *, version: str, file_type: str) -> dict[str, Any
     if inspection is None or file_type not in selectors.FILE_TYPES:
         raise JobFailed("This report can no longer be built.")
     job_progress(job, done=1, total=3, message="Laying out the report")
-    out = selectors.report_file(inspection=inspection, version=version, file_type=file_type)  # type: ignore[arg-type]
+    try:
+        out = selectors.report_file(inspection=inspection, version=version, file_type=file_type)  # type: ignore[arg-type]
+    except Refused as exc:
+        # The Word template became unusable between the page and the job.
+        raise JobFailed(
+            "The Word file could not be made: the Word template in use can no longer be "
+            "used. " + " ".join(exc.reasons)
+        ) from None
     job_progress(job, done=2, total=3, message="Saving the file")
     name = f"{secrets.token_hex(16)}.{file_type}"
     partial = output_dir() / f".{name}.part"

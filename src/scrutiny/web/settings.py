@@ -338,7 +338,6 @@ outside_web_root(ATTACHMENTS_DIR, "SCRUTINY_ATTACHMENTS_DIR")
 outside_web_root(REPORT_TEMPLATES_DIR, "SCRUTINY_REPORT_TEMPLATES_DIR")
 # Survey imports run in a thread that writes its progress to the database; tests that
 # use one database transaction run them inline instead.
-SURVEY_IMPORT_IN_BACKGROUND = env_bool("SCRUTINY_SURVEY_IMPORT_IN_BACKGROUND", True)
 
 # Background jobs (scrutiny.web.jobs): Django's tasks API, database backend, run by
 # `manage.py db_worker`. Staged uploads and built files live outside the web root.

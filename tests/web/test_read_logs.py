@@ -21,7 +21,16 @@ from scrutiny.web.surveys.models import SurveyImport
 from .test_access_matrix import MATRIX, url_kwargs, url_names
 
 # The apps whose pages may show records, survey answers, evidence or concerns.
-DATA_APPS = {"inspections", "records", "surveys", "evidence", "evaluations", "reports", "audit"}
+DATA_APPS = {
+    "inspections",
+    "records",
+    "surveys",
+    "evidence",
+    "evaluations",
+    "reports",
+    "audit",
+    "jobs",
+}
 
 # url name: the object type of the row it writes.
 READ_LOGGED: dict[str, str] = {
@@ -60,6 +69,8 @@ READ_LOGGED: dict[str, str] = {
     "reports:download": "report",
     "audit:list": "audit_trail",
     "audit:csv": "audit_trail",
+    # A job's file (a report build) names its own object type; this one names none.
+    "jobs:job_file": "job_output",
 }
 
 SHOWS_NO_CHILDRENS_DATA: dict[str, str] = {
@@ -97,6 +108,8 @@ SHOWS_NO_CHILDRENS_DATA: dict[str, str] = {
     "reports:comment_resolve": "one comment on the report",
     "reports:template": "a Word template",
     "reports:template_remove": "a redirect",
+    "jobs:job": "a job's progress and outcome",
+    "jobs:site_job": "a site-wide job's progress (no inspection)",
 }
 
 

@@ -12,6 +12,7 @@ from scrutiny.web.inspections.bundle_io import bundle_import
 from scrutiny.web.inspections.models import Inspection
 
 from .conftest import demo_bytes
+from .test_bundle_io import import_from_page
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_it_refuses_a_bundle_whose_reference_has_other_characters(
     assert refused.value.problems[0].startswith("inspection.reference: letters, digits")
     upload = io.BytesIO(data)
     upload.name = "bundle.json"
-    response = client_for("admin").post(reverse("inspections:import"), {"bundle": upload})
+    response = import_from_page(client_for("admin"), upload)
     assert response.status_code == 422
     assert "inspection.reference: letters, digits and hyphens only" in response.content.decode()
     assert not Inspection.objects.exclude(reference__in=["JI-A", "JI-B"]).exists()

@@ -38,6 +38,12 @@ def public(view: View) -> View:
     return _mark(view, "public")
 
 
+def api_token(view: View) -> View:
+    """The REST API: a personal token (401 without one). Each endpoint then authorises
+    per inspection through access_inspection_by_id, as the pages do (scrutiny.web.api)."""
+    return _mark(view, "api_token")
+
+
 def password_only(view: View) -> View:
     """Signed in with a password; the second factor may still be missing (2FA pages)."""
 

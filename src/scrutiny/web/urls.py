@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from scrutiny.web.api.urls import token_urlpatterns
+
 urlpatterns = [
     path("", include("scrutiny.web.accounts.urls")),
     path("", include("scrutiny.web.inspections.urls")),
@@ -9,4 +11,6 @@ urlpatterns = [
     path("", include("scrutiny.web.evaluations.urls")),
     path("", include("scrutiny.web.reports.urls")),
     path("", include("scrutiny.web.audit.urls")),
+    path("", include("scrutiny.web.api.urls")),
+    path("", include(token_urlpatterns)),
 ]

@@ -138,6 +138,8 @@ API_TOKEN_ROUTES = {
     "api:evidence",
     "api:report",
     "api:statement_comments",
+    "api:readings",
+    "api:reading",
 }
 MATRIX |= {
     "api:schema": ("GET", SIGNED_IN, 200),
@@ -152,6 +154,9 @@ MATRIX |= {
     "api:report": ("GET", REPORT_TEAM, 200),
     # url_kwargs shares the draft; an empty comment is refused (400) once access is granted.
     "api:statement_comments": ("POST", {"partner"}, 400),
+    "api:readings": ("GET", CASE_READERS, 200),
+    # Only the reader it is assigned to saves it; an empty save is refused (400).
+    "api:reading": ("PUT", {"inspector"}, 400),
     # The documentation page, for people signed in with both factors.
     "api:docs": ("GET", SIGNED_IN, 200),
     "api:console": ("GET", SIGNED_IN, 200),
@@ -312,7 +317,8 @@ def test_it_allows_exactly_the_roles_in_the_matrix(
         if method == "GET":
             response = client.get(url)
         elif name in API_TOKEN_ROUTES:  # the API reads JSON only
-            response = client.post(url, {}, content_type="application/json")
+            send = client.put if method == "PUT" else client.post
+            response = send(url, {}, content_type="application/json")
         else:
             response = client.post(url)
         if response.status_code == 302 and "/accounts/sign-in/" in response["Location"]:

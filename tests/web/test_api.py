@@ -26,7 +26,7 @@ from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.reports.models import Comment, Report, Statement
 
-from .test_access_matrix import API_TOKEN_ROUTES
+from .test_access_matrix import API_TOKEN_ROUTES, _params
 
 pytestmark = pytest.mark.django_db
 
@@ -289,20 +289,16 @@ def test_the_schema_is_valid_openapi_3_and_covers_every_api_route(people: dict[s
     generated = SchemaGenerator().get_schema(request=None, public=True)
     assert set(schema["paths"]) == set(generated["paths"])
     documented = {p.replace("{", "<").replace("}", ">") for p in schema["paths"]}
-    routes = {
-        reverse(name, kwargs=_placeholders(name))
-        .replace("999001", "<inspection_id>")
-        .replace("999002", "<statement_id>")
-        for name in API_TOKEN_ROUTES - {"api:schema"}
-    }
-    assert routes == documented
+    assert {_pattern(name) for name in API_TOKEN_ROUTES - {"api:schema"}} == documented
 
 
-def _placeholders(name: str) -> dict[str, int]:
-    kwargs = {"inspection_id": 999001}
-    if name == "api:statement_comments":
-        kwargs["statement_id"] = 999002
-    return kwargs if name != "api:inspections" else {}
+def _pattern(name: str) -> str:
+    """The route's path with `<parameter>` for each parameter, as the schema writes it."""
+    params = sorted(_params(name))
+    path = reverse(name, kwargs={p: 990_000 + n for n, p in enumerate(params)})
+    for n, p in enumerate(params):
+        path = path.replace(str(990_000 + n), f"<{p}>")
+    return path
 
 
 def test_the_reference_page_lists_every_operation(people: dict[str, User]) -> None:
@@ -310,9 +306,79 @@ def test_the_reference_page_lists_every_operation(people: dict[str, User]) -> No
 
     page = signed_in_client(people["lead"]).get(reverse("api:docs"))
     assert page.status_code == 200
-    assert page.content.count(b"<h3 id=") == 9
+    assert page.content.count(b"<h3 id=") == 11
     assert b"Authorization: Bearer" in page.content
     console = signed_in_client(people["lead"]).get(reverse("api:console"))
     assert b"<script>" not in console.content and b"<style>" not in console.content
     script = signed_in_client(people["lead"]).get(reverse("api:console") + "?script=")
     assert script.status_code == 200 and b"SwaggerUIBundle" in script.content
+
+
+def _reading_setup(inspection: Inspection, people: dict[str, User]) -> Any:
+    from scrutiny.web.records.models import Assignment
+
+    from .test_records_support import add_sample, assign
+
+    add_sample(inspection, records=2)
+    assign(inspection, people["inspector"], people["lead"])
+    return Assignment.objects.filter(reader=people["inspector"]).order_by("id").first()
+
+
+def test_a_reader_saves_and_submits_a_reading(
+    inspection: Inspection, people: dict[str, User]
+) -> None:
+    from scrutiny.web.records.models import RecordReading
+
+    assignment = _reading_setup(inspection, people)
+    client = api(people["inspector"])
+    listed = client.get(url("api:readings", inspection)).json()
+    assert assignment.pk in [a["id"] for a in listed]
+    target = url("api:reading", inspection, assignment_id=assignment.pk)
+    items = [i.id for i in load_programme(inspection.programme).reading_items]
+    draft = {"version": assignment.version, "ratings": {items[0]: 4}}
+    saved = client.put(target, draft, content_type="application/json")
+    assert saved.status_code == 200 and saved.json()["status"] == "draft"
+    # A stale version is refused, never merged.
+    stale = client.put(target, draft, content_type="application/json")
+    assert stale.status_code == 409
+    incomplete = {"version": saved.json()["version"], "ratings": {items[0]: 4}, "submit": True}
+    refused = client.put(target, incomplete, content_type="application/json")
+    assert refused.status_code == 400 and "Not rated" in refused.json()["ratings"][0]
+    assert not RecordReading.objects.filter(inspection=inspection, reader="inspector").exists()
+    full = {
+        "version": saved.json()["version"],
+        "ratings": {item: (None if n == 1 else 5) for n, item in enumerate(items)},
+        "notes": {items[0]: {"text": "A clear plan.", "kind": "strength", "questions": [2]}},
+        "submit": True,
+    }
+    done = client.put(target, full, content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "submitted"
+    reading = RecordReading.objects.get(inspection=inspection, reader="inspector")
+    assert AuditEvent.objects.filter(
+        object_type="record_reading", object_id=str(reading.pk)
+    ).exists()
+
+
+def test_a_reading_with_an_unknown_item_or_value_is_refused(
+    inspection: Inspection, people: dict[str, User]
+) -> None:
+    assignment = _reading_setup(inspection, people)
+    client = api(people["inspector"])
+    target = url("api:reading", inspection, assignment_id=assignment.pk)
+    unknown = client.put(
+        target, {"version": 1, "ratings": {"made_up": 3}}, content_type="application/json"
+    )
+    assert unknown.status_code == 400 and "made_up" in unknown.json()["ratings"][0]
+    item = load_programme(inspection.programme).reading_items[0].id
+    out_of_scale = client.put(
+        target, {"version": 1, "ratings": {item: 7}}, content_type="application/json"
+    )
+    assert out_of_scale.status_code == 400
+    assignment.refresh_from_db()
+    assert assignment.ratings == {} and assignment.version == 1
+    # Someone else's assignment is missing.
+    other = api(people["lead"]).put(
+        target, {"version": 1, "ratings": {}}, content_type="application/json"
+    )
+    assert other.status_code == 404

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404
+from django.utils.datastructures import MultiValueDict
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -30,7 +31,11 @@ from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.access import access_inspection_by_id, inspections_visible_to
 from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection
-from scrutiny.web.records.selectors import results_for
+from scrutiny.web.inspections.services import StaleEdit
+from scrutiny.web.records.forms import NOT_APPLICABLE, ReadingForm
+from scrutiny.web.records.models import Assignment
+from scrutiny.web.records.selectors import access_assignment_by_id, item_titles, results_for
+from scrutiny.web.records.services import ReadingIncomplete, reading_save, reading_submit
 from scrutiny.web.reports import selectors as report_selectors
 from scrutiny.web.reports.services import comment_add
 from scrutiny.web.surveys.selectors import survey_counts, survey_results
@@ -484,3 +489,125 @@ class StatementCommentApi(APIView):
         except Refused as exc:
             raise _refused(exc) from None
         return Response({"id": comment.pk}, status=status.HTTP_201_CREATED)
+
+
+# --- record readings (the reader's own) -------------------------------------------
+
+
+class AssignmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    record = serializers.CharField(help_text="The record's pseudonymous id.")
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    version = serializers.IntegerField(help_text="Send it back with a save: stale saves get 409.")
+
+
+class NoteIn(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+    kind = serializers.ChoiceField(choices=["", "strength", "area_for_development"], required=False)
+    questions = serializers.ListField(child=serializers.IntegerField(), required=False)
+    indicators = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class ReadingIn(serializers.Serializer):
+    version = serializers.IntegerField()
+    ratings = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=6, allow_null=True),
+        help_text="Item id to 1 (unsatisfactory) … 6 (excellent), or null for not applicable.",
+    )
+    notes = serializers.DictField(child=NoteIn(), required=False)
+    submit = serializers.BooleanField(
+        default=False, help_text="Submit the reading; refused while an item is not rated."
+    )
+
+
+def _assignment_out(a: Any) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "record": a.sampled_record.record,
+        "kind": a.kind,
+        "status": a.status,
+        "version": a.version,
+    }
+
+
+class ReadingListApi(APIView):
+    @extend_schema(
+        summary="The records assigned to you to read", responses=AssignmentOut(many=True)
+    )
+    def get(self, request: Request, inspection_id: int) -> Response:
+        inspection = _inspection(request, inspection_id, roles.READ_RECORDS)
+        rows = (
+            Assignment.objects.filter(inspection=inspection, reader=request.user)
+            .select_related("sampled_record")
+            .order_by("id")
+        )
+        return Response([_assignment_out(a) for a in rows])
+
+
+class ReadingApi(APIView):
+    @extend_schema(
+        summary="Save or submit your reading of a record",
+        description="The same checks as the reading form: every item id must be one of the "
+        "programme's reading-tool items; a submitted reading must rate every item (or mark "
+        "it not applicable). Nothing is written when anything is refused.",
+        request=ReadingIn,
+        responses={200: AssignmentOut},
+    )
+    def put(self, request: Request, inspection_id: int, assignment_id: int) -> Response:
+        inspection = _inspection(request, inspection_id, roles.READ_RECORDS)
+        assignment = access_assignment_by_id(
+            inspection=inspection, user=request.user, assignment_id=assignment_id
+        )
+        data = ReadingIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        programme = load_programme(inspection.programme)
+        items = item_titles(programme, assignment.ratings)
+        known = {item for item, _ in items}
+        unknown = sorted((set(v["ratings"]) | set(v.get("notes", {}))) - known)
+        if unknown:
+            raise ValidationError(
+                {"ratings": [f"{unknown[0]!r} is not an item of the reading tool."]}
+            )
+        # The reading form's own rules (choices, note length, tags) check the entries.
+        form = ReadingForm(_form_data(v), programme=programme, items=items)
+        if not form.is_valid():
+            raise ValidationError(
+                {
+                    field.replace("-", ".", 1): [str(e) for e in errors]
+                    for field, errors in form.errors.items()
+                }
+            )
+        args = {
+            "actor": request.user,
+            "assignment": assignment,
+            "expected_version": v["version"],
+            "ratings": form.ratings(),
+            "notes": form.notes(),
+        }
+        try:
+            if v["submit"]:
+                reading_submit(**args, programme=programme)
+            else:
+                reading_save(**args)
+        except StaleEdit:
+            return Response({"errors": [StaleEdit.message]}, status=status.HTTP_409_CONFLICT)
+        except ReadingIncomplete as exc:
+            raise ValidationError(
+                {"ratings": [f"Not rated (rate, or mark not applicable): {', '.join(exc.missing)}"]}
+            ) from None
+        assignment.refresh_from_db()
+        return Response(_assignment_out(assignment))
+
+
+def _form_data(v: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {"version": v["version"]}
+    for item, value in v["ratings"].items():
+        data[f"rating-{item}"] = NOT_APPLICABLE if value is None else str(value)
+    for item, note in v.get("notes", {}).items():
+        data[f"note-{item}"] = note["text"]
+        data[f"kind-{item}"] = note.get("kind", "")
+        data[f"questions-{item}"] = [str(q) for q in note.get("questions", [])]
+        data[f"indicators-{item}"] = note.get("indicators", [])
+    return MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in data.items()})

@@ -47,6 +47,16 @@ urlpatterns = [
         _api(apis.EvidenceListApi),
         name="evidence",
     ),
+    path(
+        "api/inspections/<int:inspection_id>/readings/",
+        _api(apis.ReadingListApi),
+        name="readings",
+    ),
+    path(
+        "api/inspections/<int:inspection_id>/readings/<int:assignment_id>/",
+        _api(apis.ReadingApi),
+        name="reading",
+    ),
     path("api/inspections/<int:inspection_id>/report/", _api(apis.ReportApi), name="report"),
     path(
         "api/inspections/<int:inspection_id>/report/statements/<int:statement_id>/comments/",

@@ -28,6 +28,7 @@ run: install assets
 	bash scripts/install-report-deps.sh
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --quiet
+	$(BIN)/python manage.py load_demo_programme --inspections 6
 	$(BIN)/scrutiny export JI-0001 -o demo-bundle.json
 	$(BIN)/scrutiny evaluate demo-bundle.json
 	$(BIN)/python manage.py load_demo --logins-only

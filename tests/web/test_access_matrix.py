@@ -27,7 +27,16 @@ from scrutiny.web.surveys.models import SurveyImport
 
 from .conftest import PERSONAS
 
-SIGNED_IN = {"admin", "lead", "inspector", "volunteer", "assurer", "partner", "outsider"}
+SIGNED_IN = {
+    "admin",
+    "lead",
+    "inspector",
+    "volunteer",
+    "assurer",
+    "partner",
+    "outsider",
+    "manager",
+}
 MEMBERS = {"lead", "inspector", "volunteer", "assurer", "partner"}
 CASE_READERS = {"lead", "inspector", "assurer"}
 
@@ -126,6 +135,16 @@ MATRIX |= {
     "reports:organisation_template": ("GET", {"admin"}, 200),
     "reports:organisation_template_remove": ("POST", {"admin"}, 302),
 }
+# The programme-wide overview (scrutiny.web.programmes): aggregates of published
+# inspections, for programme managers and site administrators; no inspection's own page.
+PROGRAMME_READERS = {"admin", "manager"}
+MATRIX |= {
+    "programmes:list": ("GET", PROGRAMME_READERS, 200),
+    "programmes:overview": ("GET", PROGRAMME_READERS, 200),
+    "programmes:open_data": ("GET", PROGRAMME_READERS, 200),
+    "programmes:data_dictionary": ("GET", PROGRAMME_READERS, 200),
+}
+
 # The REST API (scrutiny.web.api): each persona sends a personal token of their own, and
 # anonymous callers send none (401, never a sign-in page). The same role table decides.
 API_TOKEN_ROUTES = {
@@ -140,6 +159,7 @@ API_TOKEN_ROUTES = {
     "api:statement_comments",
     "api:readings",
     "api:reading",
+    "api:programme_overview",
 }
 MATRIX |= {
     "api:schema": ("GET", SIGNED_IN, 200),
@@ -155,6 +175,7 @@ MATRIX |= {
     # url_kwargs shares the draft; an empty comment is refused (400) once access is granted.
     "api:statement_comments": ("POST", {"partner"}, 400),
     "api:readings": ("GET", CASE_READERS, 200),
+    "api:programme_overview": ("GET", PROGRAMME_READERS, 200),
     # Only the reader it is assigned to saves it; an empty save is refused (400).
     "api:reading": ("PUT", {"inspector"}, 400),
     # The documentation page, for people signed in with both factors.
@@ -253,6 +274,8 @@ def _report_kwargs(name: str, params: set[str], inspection: Inspection) -> dict[
             statement=statement,
             defaults={"statement_text": statement.text, "where": "Key messages", "text": "x"},
         )[0].pk
+    if "programme_id" in params:
+        kwargs["programme_id"] = inspection.programme
     if "token_id" in params:
         kwargs["token_id"] = api_token_create(
             actor="test", user=User.objects.get(username="lead"), name="matrix"

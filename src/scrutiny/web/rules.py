@@ -89,6 +89,22 @@ def administrator(view: View) -> View:
     return _mark(wrapper, "administrator")
 
 
+def programme_reader(view: View) -> View:
+    """Programme managers and site administrators: the programme-wide overview, built
+    from published aggregates only (scrutiny.web.programmes)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refusal = _require_signed_in(request)
+        if refusal:
+            return refusal
+        if not (request.user.is_administrator or request.user.is_programme_manager):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return _mark(wrapper, "programme_reader")
+
+
 def inspection_permission(permission: str) -> Callable[[View], View]:
     """Members of the inspection in the URL whose role grants `permission`.
 

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "scrutiny.web.evidence",
     "scrutiny.web.evaluations",
     "scrutiny.web.reports",
+    "scrutiny.web.programmes",
     "scrutiny.web.api",
 ]
 

@@ -21,6 +21,7 @@ def user_create(
     last_name: str = "",
     is_administrator: bool = False,
     is_demo: bool = False,
+    is_programme_manager: bool = False,
 ) -> Any:
     with transaction.atomic():
         user = get_user_model().objects.create_user(
@@ -30,6 +31,7 @@ def user_create(
             last_name=last_name,
             is_administrator=is_administrator,
             is_demo=is_demo,
+            is_programme_manager=is_programme_manager,
         )
         audit_record(
             actor=actor,
@@ -37,7 +39,12 @@ def user_create(
             object_type="user",
             object_id=user.pk,
             summary=f"Created user {username}",
-            after={"username": username, "is_administrator": is_administrator, "is_demo": is_demo},
+            after={
+                "username": username,
+                "is_administrator": is_administrator,
+                "is_programme_manager": is_programme_manager,
+                "is_demo": is_demo,
+            },
         )
     return user
 

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from scrutiny.core.evaluation import evaluate
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.refusal import Refused
+from scrutiny.core.report_figures import SUPPRESS_BELOW
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.evidence.selectors import EvidenceFilters, evidence_list, note_tags
@@ -32,6 +33,7 @@ from scrutiny.web.inspections.access import access_inspection_by_id, inspections
 from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
+from scrutiny.web.programmes.selectors import access_programme_by_id, overview_for, parse_years
 from scrutiny.web.records.forms import NOT_APPLICABLE, ReadingForm
 from scrutiny.web.records.models import Assignment
 from scrutiny.web.records.selectors import access_assignment_by_id, item_titles, results_for
@@ -611,3 +613,75 @@ def _form_data(v: dict[str, Any]) -> dict[str, Any]:
         data[f"questions-{item}"] = [str(q) for q in note.get("questions", [])]
         data[f"indicators-{item}"] = note.get("indicators", [])
     return MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in data.items()})
+
+
+# --- the programme overview (programme managers and administrators) ----------------
+
+
+class ProgrammeOverviewApi(APIView):
+    @extend_schema(
+        summary="The programme overview: published inspections' figures added up",
+        parameters=[OpenApiParameter("year", int, many=True, description="Only these years.")],
+        responses=inline_serializer(
+            "ProgrammeOverview",
+            {
+                "programme": serializers.CharField(),
+                "inspections": serializers.IntegerField(),
+                "records_read": serializers.IntegerField(),
+                "survey_returns": serializers.DictField(child=serializers.IntegerField()),
+                "statistics": serializers.DictField(child=serializers.DictField()),
+                "evaluations": serializers.DictField(child=serializers.DictField()),
+                "limiters": serializers.ListField(child=serializers.DictField()),
+                "partnerships": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def get(self, request: Request, programme_id: str) -> Response:
+        if not (request.user.is_administrator or request.user.is_programme_manager):
+            raise Http404
+        programme = access_programme_by_id(programme_id=programme_id)
+        years = parse_years(request.query_params.getlist("year"))
+        overview, _ = overview_for(programme=programme, years=years)
+        scale = programme.scale
+        return Response(
+            {
+                "programme": programme.title,
+                "inspections": len(overview.inspections),
+                "records_read": overview.records_read,
+                "survey_returns": {sid: n for sid, _title, n in overview.survey_returns},
+                "statistics": {
+                    s.id: {"sentence": s.sentence, "count": s.count, "of": s.denominator}
+                    if s.count >= SUPPRESS_BELOW and s.denominator - s.count >= SUPPRESS_BELOW
+                    else {"sentence": s.sentence, "count": None, "of": s.denominator}
+                    for s in overview.statistics
+                },
+                "evaluations": {
+                    ind.id: {
+                        "title": ind.title,
+                        "counts": {scale.name(v): n for v, n in ind.counts},
+                        "not_final": ind.not_final,
+                    }
+                    for ind in overview.indicators
+                },
+                "limiters": [
+                    {
+                        "indicator": lim.indicator,
+                        "title": lim.title,
+                        "applied": lim.applied,
+                        "of": lim.of,
+                    }
+                    for lim in overview.limiters
+                ],
+                "partnerships": [
+                    {
+                        "partnership": f.partnership,
+                        "year": f.year,
+                        "evaluations": {
+                            k: scale.name(v) if v is not None else None
+                            for k, v in f.evaluations.items()
+                        },
+                    }
+                    for f in overview.inspections
+                ],
+            }
+        )

@@ -28,6 +28,11 @@ urlpatterns = [
     path("api/inspections/", _api(apis.InspectionListApi), name="inspections"),
     path("api/inspections/<int:inspection_id>/", _api(apis.InspectionApi), name="inspection"),
     path(
+        "api/programmes/<slug:programme_id>/overview/",
+        _api(apis.ProgrammeOverviewApi),
+        name="programme_overview",
+    ),
+    path(
         "api/inspections/<int:inspection_id>/evaluations/",
         _api(apis.EvaluationsApi),
         name="evaluations",

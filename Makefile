@@ -53,6 +53,7 @@ lint: install
 # Each bench/bench_*.py prints its own figures; none of them asserts a time.
 bench: install
 	bash scripts/install-report-deps.sh
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,bench]'
 	set -e; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:

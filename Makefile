@@ -31,6 +31,7 @@ run: install assets
 	bash scripts/install-report-deps.sh
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --quiet
+	$(BIN)/python manage.py load_demo_programme --inspections 6
 	$(BIN)/scrutiny export JI-0001 -o demo-bundle.json
 	$(BIN)/scrutiny evaluate demo-bundle.json
 	$(BIN)/python manage.py load_demo --logins-only --port $(PORT)
@@ -57,6 +58,7 @@ lint: install
 # Each bench/bench_*.py prints its own figures; none of them asserts a time.
 bench: install
 	bash scripts/install-report-deps.sh
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,bench]'
 	set -e; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from scrutiny.core.methodology import Programme, load_programme
+from scrutiny.core.refusal import Refused
 from scrutiny.core.sample_import import SampledRecord as ParsedRecord
 from scrutiny.core.sample_import import SampleImportError, parse_sample
 from scrutiny.web.audit.models import AuditEvent
@@ -333,6 +334,18 @@ def reading_form_view(
             return JsonResponse({"error": StaleEdit.message}, status=409)
         form.add_error(None, StaleEdit.message)
         return _render_reading(request, context, form, items, programme, status=409)
+    except Refused as refused:
+        # The evaluations are agreed or signed off: the draft is kept, not submitted.
+        for reason in refused.reasons:
+            form.add_error(None, f"Your reading is not submitted. {reason}.")
+        try:
+            saved = reading_save(**args)
+            form.data = form.data.copy()
+            form.data["version"] = str(saved.version)
+        except StaleEdit:
+            form.add_error(None, StaleEdit.message)
+            return _render_reading(request, context, form, items, programme, status=409)
+        return _render_reading(request, context, form, items, programme, status=422)
     except ReadingIncomplete as exc:
         missing = {title for title in exc.missing}
         for item, title in items:
@@ -435,6 +448,10 @@ def compare_view(request: HttpRequest, inspection: Inspection, record: str) -> H
         except StaleEdit:
             form.add_error(None, StaleEdit.message)
             status = 409
+        except Refused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+            status = 422
         else:
             messages.success(request, f"Agreed reading of record {record} recorded.")
             return redirect("records:compare", inspection_id=inspection.pk, record=record)

@@ -33,6 +33,7 @@ from scrutiny.core.survey_import import (
 )
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
+from scrutiny.web.evaluations.selectors import ensure_inputs_editable, inputs_lock_reasons
 from scrutiny.web.surveys.models import Answer, RememberedMapping, SurveyImport, SurveyResponse
 
 log = logging.getLogger(__name__)
@@ -204,7 +205,10 @@ def survey_import_map_values(*, actor: Any, job: SurveyImport, chosen: ValueMapp
 
 
 def survey_import_start(*, actor: Any, job: SurveyImport) -> None:
+    """Start importing the mapped file; refused (Refused) while the evaluations are
+    agreed or signed off, since the engine counts the survey's answers."""
     with transaction.atomic():
+        ensure_inputs_editable(inspection=job.inspection)
         job.status = Status.IMPORTING
         job.phase = "Checking every row"
         job.rows_done = 0
@@ -349,6 +353,10 @@ def _store(job: SurveyImport, responses: list[dict[str, Any]]) -> None:
     """Replace the survey's responses with the file's, in one transaction."""
     inspection = job.inspection
     with transaction.atomic():
+        # Checked again here: the evaluations may have been agreed since the start.
+        locked = inputs_lock_reasons(inspection=inspection)
+        if locked:
+            raise SurveyImportError([Problem(f"{reason}.") for reason in locked])
         old = SurveyResponse.objects.filter(inspection=inspection, survey=job.survey)
         replaced = old.count()
         earlier = list(

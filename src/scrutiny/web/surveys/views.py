@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from scrutiny.core.methodology import Survey, load_programme
+from scrutiny.core.refusal import Refused
 from scrutiny.core.survey_import import (
     ColumnMapping,
     NotASurveyExport,
@@ -21,7 +22,6 @@ from scrutiny.core.survey_import import (
 )
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
-from scrutiny.web.evaluations.models import JudgementReason
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.rules import inspection_permission
@@ -123,11 +123,6 @@ def survey_results_view(
     survey = _survey(inspection, survey_id)
     results = survey_results(inspection=inspection, programme=programme, survey=survey)
     safe = feel_safe(inspection=inspection, programme=programme)
-    judgement = None
-    if safe and safe.statistic.survey == survey.id:
-        judgement = JudgementReason.objects.filter(
-            inspection=inspection, judgement="children_not_safe_concerning"
-        ).first()
     audit_read(
         actor=request.user,
         inspection=inspection,
@@ -143,7 +138,6 @@ def survey_results_view(
             "results": results,
             "responses": survey_counts(inspection=inspection).get(survey.id, 0),
             "feel_safe": safe if safe and safe.statistic.survey == survey.id else None,
-            "judgement": judgement,
             "show_judgement": True,
             "can_judge": roles.MODERATE in inspection.viewer_permissions,
         },
@@ -371,7 +365,11 @@ def import_preview_view(
     if job.status != Status.READY or not job.staged_name:
         return redirect(_next_step(job))
     if request.method == "POST" and request.POST.get("action") == "import":
-        survey_import_start(actor=request.user, job=job)
+        try:
+            survey_import_start(actor=request.user, job=job)
+        except Refused as refused:
+            for reason in refused.reasons:
+                messages.error(request, f"Nothing was imported. {reason}.")
         return redirect("surveys:import", inspection.pk, job.pk)
     survey = _survey(inspection, job.survey)
     header, first = preview(staged_path(job), rows=10, limits=limits())

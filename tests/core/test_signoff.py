@@ -197,7 +197,9 @@ def test_sign_off_is_refused_to_whoever_recorded_an_input_feeding_the_cap(kind, 
             programme=PROGRAMME,
         )
     )
-    assert [r.split(":")[0] for r in reasons] == [f"You cannot sign off QI {qi}" for qi in refused_for]
+    assert [r.split(":")[0] for r in reasons] == [
+        f"You cannot sign off QI {qi}" for qi in refused_for
+    ]
 
 
 def test_sign_off_by_someone_who_is_not_a_quality_assurer_is_refused():

@@ -279,9 +279,7 @@ def engine_inputs(inspection: Inspection) -> bytes:
 
 
 @pytest.fixture(params=["agreed", "signed off"])
-def locked(
-    request: Any, people: dict[str, Any], inspection: Inspection
-) -> tuple[str, Inspection]:
+def locked(request: Any, people: dict[str, Any], inspection: Inspection) -> tuple[str, Inspection]:
     cite_everything(inspection, people["inspector"])
     return request.param, inspection
 
@@ -404,7 +402,11 @@ def test_the_fingerprint_verifies_after_every_change_still_permitted_after_sign_
     # Evidence and the report are not inputs.
     note = inspection.evidence.first()
     evidence.evidence_update(
-        actor=inspector, evidence=note, expected_version=note.version, text="Reworded", kind=note.kind
+        actor=inspector,
+        evidence=note,
+        expected_version=note.version,
+        text="Reworded",
+        kind=note.kind,
     )
     evidence.evidence_create(
         actor=inspector,

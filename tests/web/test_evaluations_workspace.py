@@ -50,11 +50,14 @@ def assert_page_agrees(page: str, cli: dict[str, Any]) -> int:
         assert cell(page, indicator, "cap").lower() == (ind["cap"] or "no cap")
         assert cell(page, indicator, "final").lower() == (ind["final"] or "–")
         # No meeting has agreed anything yet: a settled proposal is not called final.
-        assert cell(page, indicator, "status") == {
-            "final": "Proposed, not yet agreed",
-            "pending": "Pending",
-            "not proposed": "Not proposed",
-        }[ind["status"]]
+        assert (
+            cell(page, indicator, "status")
+            == {
+                "final": "Proposed, not yet agreed",
+                "pending": "Pending",
+                "not proposed": "Not proposed",
+            }[ind["status"]]
+        )
         checked += 4
         for check in ind["checks"]:
             row = re.search(rf'<tr data-rule="{check["rule"]}">(.*?)</tr>', page, re.S)

@@ -55,7 +55,8 @@ def test_it_shows_each_items_distribution_and_shares(client_for: Any, scored: In
     page = results(client_for("inspector"), scored)
     assert "From the agreed reading of each of the 5 records read" in page
     assert (
-        "4 rated: 2 good or better (50.0%), 2 weak or unsatisfactory (50.0%); 1 not applicable." in page
+        "4 rated: 2 good or better (50.0%), 2 weak or unsatisfactory (50.0%); 1 not applicable."
+        in page
     )
     # The data table beside the chart: foster care holds the two weak readings.
     assert (

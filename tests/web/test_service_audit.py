@@ -40,8 +40,12 @@ from scrutiny.core.survey_import import ValueMapping
 from scrutiny.web.accounts import services as accounts
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.evaluations import services as evaluations
-from scrutiny.web.evaluations.models import GroupEvaluation, Moderation, ProposedEvaluation
-from scrutiny.web.evaluations.models import TeamJudgement
+from scrutiny.web.evaluations.models import (
+    GroupEvaluation,
+    Moderation,
+    ProposedEvaluation,
+    TeamJudgement,
+)
 from scrutiny.web.evidence import services as evidence
 from scrutiny.web.inspections import services as inspections
 from scrutiny.web.inspections.models import Inspection, Membership, Role
@@ -313,7 +317,10 @@ def _(c: Ctx) -> Callable[[], Any]:
     agreed(c)
     version = Moderation.objects.get(inspection=c.inspection).version
     return lambda: evaluations.evaluations_reopen(
-        actor=c.people["lead"], inspection=c.inspection, reason="New facts", expected_version=version
+        actor=c.people["lead"],
+        inspection=c.inspection,
+        reason="New facts",
+        expected_version=version,
     )
 
 
@@ -530,7 +537,9 @@ def _(c: Ctx) -> Callable[[], Any]:
 @case("reports.statement_move", "Moved statement")
 def _(c: Ctx) -> Callable[[], Any]:
     s = statement(c)
-    return lambda: reports.statement_move(actor=c.people["inspector"], statement=s, direction="down")
+    return lambda: reports.statement_move(
+        actor=c.people["inspector"], statement=s, direction="down"
+    )
 
 
 @case("reports.statement_delete", "Deleted statement")
@@ -666,7 +675,11 @@ def _(c: Ctx) -> Callable[[], Any]:
     survey = load_programme(c.inspection.programme).survey(SURVEY)
     path = survey_file(c)
     return lambda: surveys.survey_upload(
-        actor=c.people["lead"], inspection=c.inspection, survey=survey, path=path, file_name="lime.csv"
+        actor=c.people["lead"],
+        inspection=c.inspection,
+        survey=survey,
+        path=path,
+        file_name="lime.csv",
     )
 
 
@@ -677,7 +690,9 @@ def _(c: Ctx) -> Callable[[], Any]:
     from scrutiny.core.survey_import import ColumnMapping
 
     mapping = ColumnMapping.model_validate(job.column_mapping)
-    return lambda: surveys.survey_import_map_columns(actor=c.people["lead"], job=job, mapping=mapping)
+    return lambda: surveys.survey_import_map_columns(
+        actor=c.people["lead"], job=job, mapping=mapping
+    )
 
 
 @case("surveys.survey_import_map_values", "Mapped the answers of lime.csv")

@@ -153,10 +153,9 @@ INVOLVEMENTS = {
 def cap_inputs(programme: Programme, indicator: str) -> set[str]:
     """The kinds of input that feed an indicator's limiters and pending rules."""
     kinds: set[str] = set()
-    for rule in [*programme.limiters, *programme.pending]:
-        if rule.indicator != indicator:
-            continue
-        c = rule.condition
+    conditions: list[object] = [r.condition for r in programme.limiters if r.indicator == indicator]
+    conditions += [r.condition for r in programme.pending if r.indicator == indicator]
+    for c in conditions:
         if isinstance(c, AnySeriousFailing):
             kinds.add("serious_failing")
         elif isinstance(c, (AnyGroupAtOrBelow, SampledGroupUnevaluated)):

@@ -7,6 +7,7 @@ inspections 0004 once they are here. Reversible: the decision goes back to the c
 """
 
 from django.db import migrations, models
+from django.utils import timezone
 
 CHILDREN_NOT_SAFE = "children_not_safe_concerning"
 
@@ -40,6 +41,7 @@ def move_decisions_out(apps, schema_editor):  # type: ignore[no-untyped-def]
     # The old table held a reason only beside a decision, and always had one.
     TeamJudgement.objects.exclude(judgement=CHILDREN_NOT_SAFE).delete()
     TeamJudgement.objects.filter(reason="").update(reason="Imported with the bundle")
+    TeamJudgement.objects.filter(decided_at=None).update(decided_at=timezone.now())
 
 
 class Migration(migrations.Migration):

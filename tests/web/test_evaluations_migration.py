@@ -1,5 +1,5 @@
-"""The migration that makes the team's judgements records of their own (evaluations 0003,
-inspections 0004): each decision on the inspection moves into a TeamJudgement row, with
+"""The migrations that make the team's judgements records of their own (evaluations 0003
+and 0004, inspections 0004): each decision on the inspection moves into a TeamJudgement row, with
 the reason, who and when where they were kept beside it; and back again."""
 
 from datetime import UTC, datetime
@@ -17,7 +17,7 @@ BEFORE = [
 ]
 AFTER = [
     ("inspections", "0004_team_judgement_moved_to_evaluations"),
-    ("evaluations", "0003_team_judgements_as_records"),
+    ("evaluations", "0004_team_judgement_decision_required"),
 ]
 
 

@@ -2,8 +2,10 @@
 judgement ids, instead of a column on the inspection with its reason kept beside it.
 
 Existing decisions move from `Inspection.children_not_safe_concerning` into the new
-rows (with the reason, who and when where one was recorded); the column is dropped by
-inspections 0004 once they are here. Reversible: the decision goes back to the column.
+rows (with the reason, who and when where one was recorded); evaluations 0004 then
+makes the decision required, and inspections 0004 drops the column. Reversible: the
+decision goes back to the column. (Data and later schema changes are in separate
+migrations: PostgreSQL refuses to alter a table with pending trigger events.)
 """
 
 from django.db import migrations, models
@@ -38,10 +40,15 @@ def move_decisions_out(apps, schema_editor):  # type: ignore[no-untyped-def]
         Inspection.objects.filter(pk=row.inspection_id).update(
             children_not_safe_concerning=row.decision
         )
-    # The old table held a reason only beside a decision, and always had one.
+    # The old table held a reason only beside a decision, and always had one. One UPDATE
+    # per row: PostgreSQL would otherwise queue foreign-key checks on rows this
+    # transaction already changed, and refuse the ALTER TABLE that follows.
     TeamJudgement.objects.exclude(judgement=CHILDREN_NOT_SAFE).delete()
-    TeamJudgement.objects.filter(reason="").update(reason="Imported with the bundle")
-    TeamJudgement.objects.filter(decided_at=None).update(decided_at=timezone.now())
+    now = timezone.now()
+    for row in TeamJudgement.objects.filter(models.Q(reason="") | models.Q(decided_at=None)):
+        TeamJudgement.objects.filter(pk=row.pk).update(
+            reason=row.reason or "Imported with the bundle", decided_at=row.decided_at or now
+        )
 
 
 class Migration(migrations.Migration):
@@ -86,14 +93,4 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.RunPython(move_decisions_in, move_decisions_out),
-        migrations.AlterField(
-            model_name="teamjudgement", name="decision", field=models.BooleanField()
-        ),
-        migrations.AlterModelOptions(name="teamjudgement", options={"ordering": ["id"]}),
-        migrations.AddConstraint(
-            model_name="teamjudgement",
-            constraint=models.UniqueConstraint(
-                fields=("inspection", "judgement"), name="one_judgement_each"
-            ),
-        ),
     ]

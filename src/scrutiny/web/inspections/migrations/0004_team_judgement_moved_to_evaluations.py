@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("inspections", "0003_report_section_moved_to_reports"),
-        ("evaluations", "0003_team_judgements_as_records"),
+        ("evaluations", "0004_team_judgement_decision_required"),
     ]
 
     operations = [

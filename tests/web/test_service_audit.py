@@ -20,7 +20,7 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,8 @@ from scrutiny.web.records import services as records
 from scrutiny.web.records.models import Assignment, RecordReading
 from scrutiny.web.reports import services as reports
 from scrutiny.web.reports.models import Comment, Report, Statement
+from scrutiny.web.retention import services as retention
+from scrutiny.web.retention.models import Kind
 from scrutiny.web.surveys import services as surveys
 from scrutiny.web.surveys.models import SurveyImport
 
@@ -78,6 +80,29 @@ NOT_WRITES = {
     "surveys.staged_path": "where a staged file is",
     "surveys.current_import": "reads the survey's current import",
     "surveys.recognised": "reads whether a file's layout was recognised",
+    # The job queue's own bookkeeping: no inspection data changes here. The work a job
+    # does is audited by the service its handler calls (e.g. retention.inspection_erase).
+    "jobs.job_handler": "marks a function as a job handler",
+    "jobs.job_enqueue": "records a job in the caller's transaction; the caller audits",
+    "jobs.job_progress": "a running job's progress",
+    "jobs.job_run": "runs a job's handler, whose own services audit what they change",
+    "jobs.jobs_recover_stalled": "requeues or fails a job whose worker died",
+    "jobs.jobs_prune_results": "forgets the queue's records of old finished tasks",
+    "jobs.run_ready_jobs": "runs queued tasks in this process",
+    "jobs.sweep_files": "removes staged and output files nothing claims",
+    "jobs.sweep_schedule": "keeps one sweep waiting on the queue",
+    "jobs.stage_upload": "writes an upload to the staging directory",
+    "jobs.discard_staged": "removes a job's staged file",
+    "jobs.staging_dir": "the staging directory",
+    "jobs.output_dir": "the job output directory",
+    "jobs.staged_path": "where a staged file is",
+    "jobs.this_worker": "names this worker process",
+    "retention.retention_policy": "reads the policy (the defaults on first use)",
+    "retention.add_months": "date arithmetic",
+    "retention.erasures_due": "lists what is due for erasure",
+    "retention.erasure_enqueue": "queues the erasure run; each erasure is audited "
+    "(inspection_erase)",
+    "retention.erasure_enqueue_if_due": "queues the erasure run when something is due",
 }
 
 
@@ -722,6 +747,47 @@ def _(c: Ctx) -> Callable[[], Any]:
     job = uploaded(c)
     SurveyImport.objects.filter(pk=job.pk).update(status=SurveyImport.Status.IMPORTING)
     return lambda: surveys.run_survey_import_job(job_id=job.pk)
+
+
+# --- retention -----------------------------------------------------------------------------
+
+
+@case("retention.retention_policy_update", "Changed the retention policy")
+def _(c: Ctx) -> Callable[[], Any]:
+    policy = retention.retention_policy()
+    months = {kind: 6 for kind in Kind.values}
+    return lambda: retention.retention_policy_update(
+        actor=c.people["admin"], expected_version=policy.version, months=months
+    )
+
+
+@case("retention.inspection_erase", "Erased unfinished reading drafts")
+def _(c: Ctx) -> Callable[[], Any]:
+    a = assigned(c)
+    records.reading_save(
+        actor=c.people["inspector"],
+        assignment=a,
+        expected_version=a.version,
+        ratings={"immediate_response": 4},
+        notes={},
+    )
+    published = datetime(2020, 1, 6, tzinfo=UTC)
+    return lambda: retention.inspection_erase(
+        actor="retention policy",
+        inspection=c.inspection,
+        kind=Kind.DRAFTS,
+        published_at=published,
+        months=1,
+    )
+
+
+@case("retention.erasure_run_due", "Erased")
+def _(c: Ctx) -> Callable[[], Any]:
+    retention.retention_policy()  # the default policy row, made on first read
+    Report.objects.filter(inspection=c.inspection).update(
+        status=Report.Status.PUBLISHED, published_at=datetime(2020, 1, 6, tzinfo=UTC)
+    )
+    return lambda: retention.erasure_run_due(actor="retention policy")
 
 
 # --- the tests -----------------------------------------------------------------------------

@@ -466,3 +466,29 @@ def test_reopening_changing_and_signing_off_again_gives_a_new_fingerprint_that_v
     assert second.inputs_sha256 != first.inputs_sha256
     assert second.evaluation["indicators"]["2.1"]["final"] == "weak"
     assert verifies(inspection)
+
+
+def test_the_reading_pages_say_why_a_reading_cannot_be_submitted_or_agreed_now(
+    people: dict[str, Any], inspection: Inspection, client_for: Any
+) -> None:
+    a = assignment(inspection, people)
+    first, _ = read_twice(inspection)
+    cite_everything(inspection, people["inspector"])
+    agree(inspection, people)
+    reading = client_for("inspector").get(
+        reverse("records:reading", kwargs={"inspection_id": inspection.pk, "assignment_id": a.pk})
+    )
+    page = reading.content.decode()
+    assert "Your draft can be saved but not submitted." in page
+    assert "reopen them, giving a reason, to change them" in page
+    assert 'id="submit-reading"' not in page and "Save draft" in page
+    compare = (
+        client_for("lead")
+        .get(
+            reverse(
+                "records:compare", kwargs={"inspection_id": inspection.pk, "record": first.record}
+            )
+        )
+        .content.decode()
+    )
+    assert "Read only." in compare and "Record the agreed reading" not in compare

@@ -10,6 +10,7 @@ from scrutiny.core.methodology import Programme, load_programme
 from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.evaluations.selectors import inputs_lock_reasons
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
@@ -416,6 +417,9 @@ def _render_reading(
         for item, title in items
     ]
     answered = sum(1 for r in rows if r["rating"].value())
+    # Drafts stay open; submitting (the engine counts a submitted reading) waits while
+    # the evaluations are agreed or signed off.
+    context = {**context, "locked": inputs_lock_reasons(inspection=context["inspection"])}
     return render(
         request,
         "records/reading_form.html",
@@ -454,6 +458,11 @@ def compare_view(request: HttpRequest, inspection: Inspection, record: str) -> H
     form = AgreedReadingForm(
         request.POST or None, programme=programme, items=items, initial=initial
     )
+    # The agreed reading is counted by the engine: read only while the evaluations are
+    # agreed or signed off, with the reason (a save would be refused anyway).
+    locked = inputs_lock_reasons(inspection=inspection)
+    for field in form.fields.values() if locked else ():
+        field.disabled = True
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -517,6 +526,7 @@ def compare_view(request: HttpRequest, inspection: Inspection, record: str) -> H
             "rows": rows,
             "differences": sum(1 for r in rows if r["differs"]),
             "form": form,
+            "locked": locked,
         },
         status=status,
     )

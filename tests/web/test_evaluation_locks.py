@@ -492,3 +492,35 @@ def test_the_reading_pages_say_why_a_reading_cannot_be_submitted_or_agreed_now(
         .content.decode()
     )
     assert "Read only." in compare and "Record the agreed reading" not in compare
+
+
+def test_people_are_shown_by_full_name_and_an_unagreed_proposal_is_not_called_final(
+    people: dict[str, Any], inspection: Inspection, client_for: Any
+) -> None:
+    lead = people["lead"]
+    lead.first_name, lead.last_name = "Lesley", "Lead"
+    lead.save()
+    judgement = TeamJudgement.objects.get(inspection=inspection)
+    services.team_judgement_record(
+        actor=lead,
+        inspection=inspection,
+        judgement=judgement.judgement,
+        decision=False,
+        reason="Engagement was reassuring",
+        expected_version=judgement.version,
+    )
+    url = reverse("evaluations:workspace", kwargs={"inspection_id": inspection.pk})
+    page = client_for("assurer").get(url).content.decode()
+    assert "recorded by Lesley Lead" in page and "(lead," not in page
+    assert '<td data-figure="status">Final</td>' not in page
+    assert '<td data-figure="status">Proposed, not yet agreed</td>' in page
+    cite_everything(inspection, people["inspector"])
+    agree(inspection, people)
+    moderation = (
+        client_for("assurer")
+        .get(reverse("evaluations:moderation", kwargs={"inspection_id": inspection.pk}))
+        .content.decode()
+    )
+    assert "Lesley Lead" in moderation
+    page = client_for("assurer").get(url).content.decode()
+    assert '<td data-figure="status">Agreed at the evaluation meeting</td>' in page

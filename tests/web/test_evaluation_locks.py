@@ -33,12 +33,13 @@ from scrutiny.web.evidence import services as evidence
 from scrutiny.web.inspections.bundle_io import bundle_export, inspection_bundle
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import inspection_update
+from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.records import services as records
 from scrutiny.web.records.models import Assignment, RecordReading
 from scrutiny.web.reports import services as reports
 from scrutiny.web.reports.models import Statement
 from scrutiny.web.surveys import services as surveys
-from scrutiny.web.surveys.models import SurveyImport, SurveyResponse
+from scrutiny.web.surveys.models import SurveyImport
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +121,7 @@ def uploaded(inspection: Inspection, people: dict[str, Any], tmp_path: Path) -> 
         path=path,
         file_name="lime.csv",
     )
+    run_ready_jobs()  # the worker reads the file, as `manage.py db_worker` would
     job.refresh_from_db()
     assert job.status == SurveyImport.Status.READY
     return job
@@ -269,7 +271,12 @@ def _(inspection: Inspection, people: dict[str, Any], tmp_path: Path) -> Change:
 @input_kind("survey import")
 def _(inspection: Inspection, people: dict[str, Any], tmp_path: Path) -> Change:
     job = uploaded(inspection, people, tmp_path)
-    return lambda: surveys.survey_import_start(actor=people["lead"], job=job)
+
+    def change() -> None:
+        surveys.survey_import_start(actor=people["lead"], job=job)
+        run_ready_jobs()
+
+    return change
 
 
 def engine_inputs(inspection: Inspection) -> bytes:
@@ -314,15 +321,15 @@ def test_a_survey_import_started_before_the_meeting_stores_nothing_after_it(
     people: dict[str, Any], inspection: Inspection, tmp_path: Path
 ) -> None:
     job = uploaded(inspection, people, tmp_path)
-    SurveyImport.objects.filter(pk=job.pk).update(status=SurveyImport.Status.IMPORTING)
-    before = SurveyResponse.objects.filter(inspection=inspection).count()
+    surveys.survey_import_start(actor=people["lead"], job=job)  # queued, not yet run
+    before = engine_inputs(inspection)
     cite_everything(inspection, people["inspector"])
     agree(inspection, people)
-    surveys.run_survey_import_job(job_id=job.pk)
+    run_ready_jobs()
     job.refresh_from_db()
     assert job.status == SurveyImport.Status.FAILED
     assert "reopen them, giving a reason" in job.problems[0]["message"]
-    assert SurveyResponse.objects.filter(inspection=inspection).count() == before
+    assert engine_inputs(inspection) == before
 
 
 FORMS = {

@@ -49,6 +49,7 @@ from scrutiny.web.evaluations.models import (
 from scrutiny.web.evidence import services as evidence
 from scrutiny.web.inspections import services as inspections
 from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.records import services as records
 from scrutiny.web.records.models import Assignment, RecordReading
 from scrutiny.web.reports import services as reports
@@ -65,6 +66,11 @@ WEB = Path(scrutiny.web.__file__).parent
 # Public functions in services.py files that change nothing in the database.
 NOT_WRITES = {
     "accounts.has_confirmed_device": "reads whether a confirmed device exists",
+    "accounts.normalise_recovery_code": "tidies a typed recovery code",
+    "accounts.recovery_codes_left": "counts a person's unused recovery codes",
+    "accounts.user_version": "a person's edit version",
+    "accounts.password_reset_link": "makes a link (user_password_reset issues and audits it)",
+    "accounts.link_lifetime": "how long a reset link lasts, in words",
     "accounts.totp_device_for_enrolment": "makes the unconfirmed device the set-up page "
     "shows; enrolment is audited when it is confirmed (totp_confirm)",
     "audit.actor_name": "names an actor",
@@ -80,6 +86,9 @@ NOT_WRITES = {
     "surveys.staged_path": "where a staged file is",
     "surveys.current_import": "reads the survey's current import",
     "surveys.recognised": "reads whether a file's layout was recognised",
+    "surveys.columns_of": "reads an import's columns",
+    "surveys.inclusion_of": "reads which responses an import counts",
+    "surveys.personal_columns": "reads which columns hold personal data",
     # The job queue's own bookkeeping: no inspection data changes here. The work a job
     # does is audited by the service its handler calls (e.g. retention.inspection_erase).
     "jobs.job_handler": "marks a function as a job handler",
@@ -185,6 +194,90 @@ def _(c: Ctx) -> Callable[[], Any]:
     device = TOTPDevice.objects.create(user=c.people["lead"], name="phone", confirmed=True)
     request = request_for(c.people["lead"])
     return lambda: accounts.totp_verify(request=request, token=token(device))
+
+
+@case("accounts.recovery_codes_replace", "Made")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: accounts.recovery_codes_replace(actor=c.people["lead"], user=c.people["lead"])
+
+
+@case("accounts.recovery_code_sign_in", "Signed in with a recovery code")
+def _(c: Ctx) -> Callable[[], Any]:
+    codes = accounts.recovery_codes_replace(actor="test", user=c.people["lead"])
+    request = request_for(c.people["lead"])
+    return lambda: accounts.recovery_code_sign_in(request=request, code=codes[0])
+
+
+@case("accounts.user_sign_in_with_provider", "Signed in with the organisation's account")
+def _(c: Ctx) -> Callable[[], Any]:
+    request = request_for(c.people["lead"])
+    c.people["lead"].backend = "django.contrib.auth.backends.ModelBackend"
+    return lambda: accounts.user_sign_in_with_provider(
+        request=request, user=c.people["lead"], mfa=True
+    )
+
+
+@case("accounts.user_sign_in_with_provider_failed", "Organisation sign-in refused")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: accounts.user_sign_in_with_provider_failed(reason="no such person")
+
+
+@case("accounts.user_update", "Changed inspector")
+def _(c: Ctx) -> Callable[[], Any]:
+    user = c.people["inspector"]
+    version = accounts.user_version(user)
+    return lambda: accounts.user_update(
+        actor=c.people["admin"], user=user, changes={"first_name": "Iain"}, version=version
+    )
+
+
+@case("accounts.user_deactivate", "Deactivated inspector")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: accounts.user_deactivate(actor=c.people["admin"], user=c.people["inspector"])
+
+
+@case("accounts.user_reactivate", "Reactivated inspector")
+def _(c: Ctx) -> Callable[[], Any]:
+    accounts.user_deactivate(actor="test", user=c.people["inspector"])
+    return lambda: accounts.user_reactivate(actor=c.people["admin"], user=c.people["inspector"])
+
+
+@case("accounts.user_password_reset", "Issued a password reset link for inspector")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: accounts.user_password_reset(
+        actor=c.people["admin"], user=c.people["inspector"], base_url="http://x", send=False
+    )
+
+
+@case("accounts.user_password_set", "Changed the password of inspector")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: accounts.user_password_set(
+        actor=c.people["admin"],
+        user=c.people["inspector"],
+        password="another-long-test-password",
+        how="reset",
+    )
+
+
+@case("accounts.user_password_change", "Changed the password of lead")
+def _(c: Ctx) -> Callable[[], Any]:
+    request = request_for(c.people["lead"])
+    return lambda: accounts.user_password_change(
+        request=request, password="another-long-test-password"
+    )
+
+
+@case("accounts.user_two_factor_reset", "Reset two-factor authentication of inspector")
+def _(c: Ctx) -> Callable[[], Any]:
+    TOTPDevice.objects.create(user=c.people["inspector"], name="phone", confirmed=True)
+    return lambda: accounts.user_two_factor_reset(
+        actor=c.people["admin"], user=c.people["inspector"]
+    )
+
+
+@case("accounts.user_unlock", "Unlocked signing in for inspector")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: accounts.user_unlock(actor=c.people["admin"], user=c.people["inspector"])
 
 
 # --- inspections -----------------------------------------------------------------------
@@ -685,14 +778,18 @@ def survey_file(c: Ctx) -> Path:
 
 
 def uploaded(c: Ctx) -> SurveyImport:
+    """Uploaded and read by the worker (run here, as `manage.py db_worker` would)."""
     survey = load_programme(c.inspection.programme).survey(SURVEY)
-    return surveys.survey_upload(
+    job = surveys.survey_upload(
         actor=c.people["lead"],
         inspection=c.inspection,
         survey=survey,
         path=survey_file(c),
         file_name="lime.csv",
     )
+    run_ready_jobs()
+    job.refresh_from_db()
+    return job
 
 
 @case("surveys.survey_upload", "Uploaded lime.csv")
@@ -742,11 +839,11 @@ def _(c: Ctx) -> Callable[[], Any]:
     return lambda: surveys.survey_import_cancel(actor=c.people["lead"], job=job)
 
 
-@case("surveys.run_survey_import_job", "Imported 2 responses to the children_and_young_people")
+@case("surveys.survey_import_run", "Imported 2 responses to the children_and_young_people")
 def _(c: Ctx) -> Callable[[], Any]:
     job = uploaded(c)
-    SurveyImport.objects.filter(pk=job.pk).update(status=SurveyImport.Status.IMPORTING)
-    return lambda: surveys.run_survey_import_job(job_id=job.pk)
+    surveys.survey_import_start(actor=c.people["lead"], job=job)
+    return run_ready_jobs
 
 
 # --- retention -----------------------------------------------------------------------------
@@ -873,7 +970,13 @@ def database_state() -> dict[str, list[dict[str, Any]]]:
     return state
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+# Long work on the job queue writes in batches by design (rows kept pending, invisible,
+# until one short transaction makes them current beside the audit row), and the queue
+# records the job's failure: the whole-database comparison does not apply to these.
+BATCHED = {"surveys.survey_import_run", "retention.erasure_run_due"}
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - BATCHED))
 def test_nothing_is_written_when_the_audit_row_cannot_be(name: str, ctx: Ctx) -> None:
     _, prepare = CASES[name]
     act = prepare(ctx)

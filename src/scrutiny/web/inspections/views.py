@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from scrutiny.core.methodology import load_programme
+from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.bundle_io import bundle_export
 from scrutiny.web.inspections.forms import (
@@ -150,6 +151,7 @@ def inspection_edit_view(request: HttpRequest, inspection: Inspection) -> HttpRe
 @inspection_permission(roles.MANAGE_TEAM)
 def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     form = MembershipAddForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         user = (
             get_user_model()
@@ -161,11 +163,18 @@ def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
         elif Membership.objects.filter(inspection=inspection, user=user).exists():
             form.add_error("username", "This person is already in the team.")
         else:
-            membership_add(
-                actor=request.user, inspection=inspection, user=user, role=form.cleaned_data["role"]
+            status = run_service(
+                form,
+                lambda: membership_add(
+                    actor=request.user,
+                    inspection=inspection,
+                    user=user,
+                    role=form.cleaned_data["role"],
+                ),
             )
-            messages.success(request, f"{user.get_username()} added to the team.")
-            return redirect("inspections:team", inspection_id=inspection.pk)
+            if not status:
+                messages.success(request, f"{user.get_username()} added to the team.")
+                return redirect("inspections:team", inspection_id=inspection.pk)
     return render(
         request,
         "inspections/team.html",
@@ -174,6 +183,7 @@ def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
             "form": form,
             "memberships": membership_list(inspection=inspection),
         },
+        status=status,
     )
 
 

@@ -38,6 +38,7 @@ from scrutiny.core.methodology import load_programme
 from scrutiny.core.sample_import import SampledRecord
 from scrutiny.core.survey_import import ValueMapping
 from scrutiny.web.accounts import services as accounts
+from scrutiny.web.api import services as api
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.evaluations import services as evaluations
 from scrutiny.web.evaluations.models import (
@@ -66,6 +67,7 @@ WEB = Path(scrutiny.web.__file__).parent
 # Public functions in services.py files that change nothing in the database.
 NOT_WRITES = {
     "accounts.has_confirmed_device": "reads whether a confirmed device exists",
+    "api.token_hash": "hashes a token's key",
     "accounts.normalise_recovery_code": "tidies a typed recovery code",
     "accounts.recovery_codes_left": "counts a person's unused recovery codes",
     "accounts.user_version": "a person's edit version",
@@ -278,6 +280,19 @@ def _(c: Ctx) -> Callable[[], Any]:
 @case("accounts.user_unlock", "Unlocked signing in for inspector")
 def _(c: Ctx) -> Callable[[], Any]:
     return lambda: accounts.user_unlock(actor=c.people["admin"], user=c.people["inspector"])
+
+
+@case("api.api_token_create", "Created API token 'laptop' for lead")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: api.api_token_create(
+        actor=c.people["lead"], user=c.people["lead"], name="laptop"
+    )
+
+
+@case("api.api_token_revoke", "Revoked API token 'laptop' of lead")
+def _(c: Ctx) -> Callable[[], Any]:
+    token, _ = api.api_token_create(actor="test", user=c.people["lead"], name="laptop")
+    return lambda: api.api_token_revoke(actor=c.people["lead"], token=token)
 
 
 # --- inspections -----------------------------------------------------------------------

@@ -205,9 +205,7 @@ def _demo(args: argparse.Namespace) -> None:
     if args.programme not in available_programmes():
         known = ", ".join(available_programmes())
         raise InvalidInput([f"--programme: unknown programme {args.programme!r} (known: {known})"])
-    data = dump_bundle(
-        make_demo(seed=args.seed, records=args.records, programme_id=args.programme)
-    )
+    data = dump_bundle(make_demo(seed=args.seed, records=args.records, programme_id=args.programme))
     if args.output == "-":
         sys.stdout.buffer.write(data)
     else:

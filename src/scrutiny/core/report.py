@@ -115,9 +115,12 @@ class AppliedLimiter:
 
     def sentence(self) -> str:
         if self.public:
+            detail = self.detail
+            if detail[:2].istitle():  # "The wellbeing ..." follows a colon
+                detail = detail[0].lower() + detail[1:]
             return (
-                f"{self.title}, so the evaluation can be no higher than {self.cap.lower()}: "
-                f"{self.detail}."
+                f"{self.title}: {detail}. So the evaluation can be no higher than "
+                f"{self.cap.lower()}."
             )
         return f"Limited to {self.cap.lower()} by {self.rule} ({self.title}): {self.detail}."
 
@@ -637,22 +640,15 @@ def _next_steps(
     lead = f"{words.lead_body[0].upper()}{words.lead_body[1:]}"
     steps = [
         f"{lead} will ask the partnership to prepare an action plan within "
-        f"{words.action_plan_weeks} weeks of the publication of this report. The plan will "
+        f"{number_word(words.action_plan_weeks)} weeks of the publication of this report. The plan will "
         "set out how the partnership will make improvements in the priority areas for "
         "improvement and the areas for development this report identifies.",
     ]
     weak = [row for row in rows if row.weak]
     if weak:
-        verb = "was" if len(weak) == 1 else "were"
-        steps.append(
-            f"The evaluation of {_and([row.name for row in weak])} {verb} weak or "
-            f"unsatisfactory. {words.progress_review}"
-        )
+        steps.append(f"{_weak_sentence(weak)} {words.progress_review}")
         if review is not None:
-            steps.append(
-                f"The inspection team intends to carry out a progress review: "
-                f"{review.intention.rstrip('.')}. Timescale: {review.timescale.rstrip('.')}."
-            )
+            steps.append(f"{review.intention.rstrip('.')}, {review.timescale.rstrip('.')}.")
         else:
             steps.append(
                 "The inspection team has not yet recorded whether it intends to carry out a "
@@ -663,6 +659,20 @@ def _next_steps(
             f"{lead}'s link inspector will keep in touch with the partnership about its progress."
         )
     return tuple(steps)
+
+
+def _weak_sentence(weak: list[EvaluationRow]) -> str:
+    """ "The evaluations of quality indicators 1.1 and 2.1 and of leadership and direction
+    were weak or unsatisfactory." """
+    numbered = [row.indicator for row in weak if "." in row.indicator]
+    parts = []
+    if numbered:
+        noun = "quality indicator" if len(numbered) == 1 else "quality indicators"
+        parts.append(f"{noun} {_and(numbered)}")
+    parts += [row.title[0].lower() + row.title[1:] for row in weak if "." not in row.indicator]
+    if len(weak) == 1:
+        return f"The evaluation of {parts[0]} was weak or unsatisfactory."
+    return f"The evaluations of {' and of '.join(parts)} were weak or unsatisfactory."
 
 
 def _young_people_next(

@@ -184,6 +184,17 @@ def find_control_character(text: str) -> tuple[int, str] | None:
     return None
 
 
+def strip_control_characters(text: str) -> str:
+    """`text` without the control characters `_printable` refuses (for forms, which
+    drop what no one means to type rather than refuse it)."""
+    return "".join(
+        c
+        for c in text
+        if c in "\t\n\r"
+        or not (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or ord(c) in (0xFFFE, 0xFFFF))
+    )
+
+
 # Text the team writes, printed in reports: printable characters (any script, emoji) only.
 _CLEAN = AfterValidator(_printable)
 Text = Annotated[str, _CLEAN]

@@ -69,6 +69,8 @@ def overview_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
             "comments": selectors.comment_list(inspection=inspection),
             "template": selectors.template_for(inspection=inspection),
             "drafted": core.drafted_from_evidence,
+            "key_fact_count": len(core.key_facts),
+            "team_count": len(core.team),
             "versions": _versions(inspection),
             "can": inspection.viewer_permissions,  # type: ignore[attr-defined]
         },
@@ -310,6 +312,52 @@ def statement_delete_view(
             "submit": "Delete the statement",
             "warning": True,
             "back": _section_url(inspection, slug, f"statement-{statement.pk}"),
+        },
+        status=status or (422 if form.errors else 200),
+    )
+
+
+@inspection_permission(roles.EDIT_REPORT)
+def details_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+    """The report's key facts, team, date of publication and progress review."""
+    report = selectors.report_for(inspection=inspection)
+    initial = {
+        "publication_date": report.publication_date,
+        "key_facts": forms.details_text(selectors.key_facts(inspection=inspection)),
+        "team": forms.details_text(selectors.team(inspection=inspection)),
+        "progress_review_intention": report.progress_review_intention,
+        "progress_review_timescale": report.progress_review_timescale,
+        "version": report.details_version,
+    }
+    form = forms.ReportDetailsForm(request.POST or None, initial=initial)
+    status = 0
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        status = run_service(
+            form,
+            lambda: services.report_details_update(
+                actor=request.user,
+                inspection=inspection,
+                expected_version=d["version"],
+                publication_date=d["publication_date"],
+                key_facts=d["key_facts"],
+                team=d["team"],
+                progress_review_intention=d["progress_review_intention"],
+                progress_review_timescale=d["progress_review_timescale"],
+            ),
+        )
+        if not status:
+            messages.success(request, "The report's details are saved.")
+            return redirect(reverse("reports:overview", args=[inspection.pk]))
+    return render(
+        request,
+        "reports/details.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "report": report,
+            "sections": selectors.sections_for(inspection=inspection),
+            "can_edit": report.status in _EDITABLE,
         },
         status=status or (422 if form.errors else 200),
     )

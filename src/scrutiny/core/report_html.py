@@ -33,7 +33,7 @@ CSS = """
   @bottom-right { content: "Page " counter(page) " of " counter(pages);
     font: 8pt Roboto, "DejaVu Sans", sans-serif; color: #4d4d4d; } }
 @page :first { @bottom-left { content: none; } @bottom-right { content: none; } }
-html { font-family: Roboto, "DejaVu Sans", Arial, "Noto Color Emoji", sans-serif; color: #1a1a1a; line-height: 1.5; }
+html { font-family: Roboto, "DejaVu Sans", Arial, sans-serif; color: #1a1a1a; line-height: 1.5; }
 body { margin: 0; }
 .scrutiny-report { max-width: 46rem; margin: 0 auto; padding: 1.5rem; }
 h1 { font-size: 2rem; line-height: 1.2; color: #002d54; margin: 0 0 1rem; }

@@ -10,6 +10,7 @@ from typing import Any
 
 import docx
 import pytest
+from django.urls import reverse
 
 from scrutiny.core.bundle import parse_bundle
 from scrutiny.web.audit.models import AuditEvent
@@ -158,3 +159,28 @@ def test_it_will_not_make_a_weak_report_final_without_the_progress_review_intent
     )
     page = text(client_for("lead").get(url("overview", weak)))
     assert "has not recorded its intention about a progress review" in page
+
+
+def test_a_2021_inspection_opens_and_speaks_of_children_at_risk_of_harm(
+    client_for: Any, people: dict[str, Any]
+) -> None:
+    from scrutiny.core.bundle import dump_bundle
+    from scrutiny.core.demo import make_demo
+
+    data = make_demo(seed=7, records=12, programme_id="children-at-risk-of-harm-2021")
+    data["inspection"]["reference"] = "JI-2021"
+    later = bundle_import(actor="test", data=dump_bundle(data))
+    Membership.objects.create(inspection=later, user=people["lead"], role=Role.LEAD_INSPECTOR)
+    lead = client_for("lead")
+    workspace = lead.get(reverse("evaluations:workspace", kwargs={"inspection_id": later.pk}))
+    assert workspace.status_code == 200
+    assert "Do children feel safe?" not in text(workspace)  # no published limiter asks it
+    assert (
+        lead.get(reverse("evaluations:judgement", kwargs={"inspection_id": later.pk})).status_code
+        == 404
+    )
+    editor = text(lead.get(url("section", later, section="question-4")))
+    assert "Statement 4: Collaborative strategic leadership" in editor
+    public = text(lead.get(url("preview", later, report_version="public")))
+    assert "at risk of harm in Anytown and Westshire" in public
+    assert "care and protection" not in public and "Our four inspection statements" in public

@@ -123,7 +123,8 @@ class Workspace:
     groups: list[GroupRow]
     flags: list[Flag]
     concerns: list[SignificantConcern]
-    judgement: dict[str, Any]
+    # None when the programme has no such judgement (the 2021 programme publishes no limiters).
+    judgement: dict[str, Any] | None
     moderation: Moderation
     proposals: dict[str, ProposedEvaluation] = field(default_factory=dict)
     # Since sign-off: what changed, and whether recomputing still gives the frozen result.
@@ -203,8 +204,10 @@ def evaluation_workspace(*, inspection: Inspection) -> Workspace:
 
 def judgement_view(
     *, inspection: Inspection, programme: Programme, evaluation: Evaluation
-) -> dict[str, Any]:
-    judgement = next(j for j in programme.judgements if j.id == CHILDREN_NOT_SAFE)
+) -> dict[str, Any] | None:
+    judgement = next((j for j in programme.judgements if j.id == CHILDREN_NOT_SAFE), None)
+    if judgement is None:
+        return None
     share = evaluation.statistics.get(judgement.statistic) if judgement.statistic else None
     return {
         "id": judgement.id,

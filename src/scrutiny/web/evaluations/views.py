@@ -161,6 +161,8 @@ def judgement_view(request: HttpRequest, inspection: Inspection) -> HttpResponse
     programme = load_programme(inspection.programme)
     workspace = selectors.evaluation_workspace(inspection=inspection)
     judgement = workspace.judgement
+    if judgement is None:  # the programme asks the team for no such judgement
+        raise Http404
     decided = judgement["decision"]
     form = forms.JudgementForm(
         request.POST if request.method == "POST" else None,

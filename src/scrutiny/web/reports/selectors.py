@@ -110,6 +110,12 @@ class Section:
         return self.title.split(":")[0]
 
 
+def where_of(statement: Statement) -> str:
+    """Where a statement sits, named as its programme names its questions."""
+    label = question_label(load_programme(statement.inspection.programme))
+    return where(statement.part, statement.question, label)
+
+
 def question_label(programme: Programme) -> str:
     """What the programme calls its questions, as a heading: "Question" or "Statement"."""
     return programme.report.question_noun.split()[-1].capitalize()

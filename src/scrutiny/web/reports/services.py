@@ -146,7 +146,7 @@ def _next_ident(inspection: Inspection, part: str, question: int | None) -> str:
 
 def _snapshot(statement: Statement) -> dict[str, Any]:
     return {
-        "where": selectors.where(statement.part, statement.question),
+        "where": selectors.where_of(statement),
         "text": statement.text,
         "plain": statement.plain,
         "evidence": _idents(statement),
@@ -269,7 +269,7 @@ def statement_move(*, actor: Any, statement: Statement, direction: str) -> bool:
             object_type="report_statement",
             object_id=statement.ident,
             summary=f"Moved statement {statement.ident} {direction} "
-            f"({selectors.where(statement.part, statement.question)})",
+            f"({selectors.where_of(statement)})",
             before={"order": before},
             after={"order": [s.ident for s in siblings]},
         )
@@ -503,7 +503,7 @@ def comment_add(*, actor: Any, statement: Statement, text: str) -> Comment:
             inspection=inspection,
             statement=statement,
             statement_text=statement.text,
-            where=selectors.where(statement.part, statement.question),
+            where=selectors.where_of(statement),
             text=text,
             author=acting_user(actor),
         )

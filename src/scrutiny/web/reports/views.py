@@ -517,7 +517,7 @@ def statement_comment_view(
             "inspection": inspection,
             "form": form,
             "heading": "Comment on a statement",
-            "where": selectors.where(statement.part, statement.question),
+            "where": selectors.where_of(statement),
             "quote": statement.text,
             "intro": "Comments are for factual accuracy: tell the team where the statement is "
             "wrong or out of date. The team resolves each one and records how.",

@@ -23,7 +23,8 @@ assets:
 	bash scripts/assets.sh
 
 # Migrate the SQLite database, load the demo inspection and accounts, print its evaluation
-# from the command line (exported bundle, as a team would), serve on loopback.
+# from the command line (exported bundle, as a team would), serve on loopback with the
+# job worker (imports, report builds) running beside the server and stopped with it.
 run: install assets
 	bash scripts/install-report-deps.sh
 	$(BIN)/python manage.py migrate --noinput
@@ -31,7 +32,9 @@ run: install assets
 	$(BIN)/scrutiny export JI-0001 -o demo-bundle.json
 	$(BIN)/scrutiny evaluate demo-bundle.json
 	$(BIN)/python manage.py load_demo --logins-only
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite on SQLite; in CI (or with TEST_POSTGRES=1) every test that touches
 # the database runs again on PostgreSQL 15 (the others cannot differ).

@@ -93,6 +93,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write (default -)")
     p.set_defaults(run=_export)
 
+    p = sub.add_parser(
+        "backup",
+        help="write one consistent archive of the installation (database, attachments, "
+        "Word templates, manifest with sha256)",
+    )
+    p.add_argument("file", metavar="FILE", help="the archive to write (.tar.gz)")
+    p.set_defaults(run=_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="restore an archive into an empty installation; a damaged or partial archive "
+        "is refused before anything is written",
+    )
+    p.add_argument("file", metavar="FILE", help="an archive written by scrutiny backup")
+    p.set_defaults(run=_restore)
+
     p = sub.add_parser("demo", help="write a realistic synthetic bundle")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write, or -")
     p.add_argument("--seed", type=int, default=1, help="same seed, same bytes (default 1)")
@@ -175,7 +191,9 @@ def _print_table(bundle: Bundle, evaluation: Evaluation) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
+    from scrutiny.core.refusal import Refused
     from scrutiny.core.report import build_report, render_report
+    from scrutiny.core.word.template import check_template, explain_failure
 
     template = Path(args.template) if args.template else None
     if template is not None:
@@ -185,14 +203,26 @@ def _report(args: argparse.Namespace) -> None:
             raise InvalidInput([f"{template}: cannot read: no such file"])
     bundle = _read_bundle(args.bundle)
     report = build_report(bundle, load_programme(bundle.programme))
+    warnings: list[str] = []
+    if template is not None:
+        try:
+            warnings = check_template(template).warnings
+        except Refused as exc:
+            raise InvalidInput(
+                [f"{template}: not a usable Word template: {r}" for r in exc.reasons]
+            ) from None
     try:
         data = render_report(report, args.format, version=args.version, template=template)
     except Exception as exc:
         # python-docx has no single error for "not a Word document" (zip, XML, package).
         if template is None:
             raise
-        raise InvalidInput([f"{template}: not a usable Word template: {exc}"]) from None
+        raise InvalidInput(
+            [f"{template}: not a usable Word template: {explain_failure(exc)}"]
+        ) from None
     Path(args.output).write_bytes(data)
+    for warning in warnings:
+        print(f"{template}: {warning}", file=sys.stderr)
 
 
 def _schema(args: argparse.Namespace) -> None:
@@ -223,6 +253,18 @@ def _export(args: argparse.Namespace) -> int:
     from scrutiny.web.commandline import export_main
 
     return export_main(args.reference, args.output)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from scrutiny.web.commandline import backup_main
+
+    return backup_main(args.file)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from scrutiny.web.commandline import restore_main
+
+    return restore_main(args.file)
 
 
 if __name__ == "__main__":

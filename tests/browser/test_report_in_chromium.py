@@ -14,9 +14,14 @@ from playwright.sync_api import expect
 
 from scrutiny.web.accounts.models import User
 from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.reports.models import Comment, Report, Statement
 
 from .conftest import PASSWORD
+
+FRENCH_TEMPLATE = (
+    Path(__file__).parents[1] / "data" / "word-templates" / "docxtpl" / "header_footer_tpl.docx"
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,8 +42,9 @@ def tick(label: Any) -> None:
 
 
 def test_the_team_writes_the_report_and_the_partnership_checks_it(
-    visitor: Any, inspection: Inspection, lead_and_partner: None, tmp_path: Path
+    visitor: Any, inspection: Inspection, lead_and_partner: None, tmp_path: Path, settings: Any
 ) -> None:
+    settings.REPORT_TEMPLATES_DIR = tmp_path / "report-templates"
     base = f"/inspections/{inspection.pk}"
     lead = visitor()
     lead.sign_in("lesley")
@@ -155,6 +161,11 @@ def test_the_team_writes_the_report_and_the_partnership_checks_it(
     for version in ("public", "internal", "young-people"):
         lead.goto(f"{base}/report/read/{version}/")
     lead.goto(f"{base}/report/template/")
+    # A real French Word template: kept, and its placeholders Scrutiny does not fill named.
+    page.get_by_label("Word template (.docx)").set_input_files(str(FRENCH_TEMPLATE))
+    page.get_by_role("button", name="Upload the template").click()
+    expect(page.get_by_role("status").last).to_contain_text("{{date}}, {{company_name}}")
+    lead.check()
     lead.goto(f"{base}/report/comments/")
     lead.goto(f"{base}/report/draft/")
     lead.goto(f"{base}/report/")
@@ -164,4 +175,20 @@ def test_the_team_writes_the_report_and_the_partnership_checks_it(
     downloaded.value.save_as(saved)
     lead.goto(saved.as_uri())
     expect(page.get_by_role("heading", level=1)).to_contain_text("Report of a joint inspection")
-    assert len(lead.checked) + len(partner.checked) >= 30
+
+    # A PDF is made by the worker: the page follows the job, then offers the file.
+    lead.goto(f"{base}/report/")
+    page.get_by_role("link", name="PDF of the public version").click()
+    expect(page.get_by_role("button", name="Make the PDF")).to_be_visible()
+    lead.check()
+    page.get_by_role("button", name="Make the PDF").click()
+    expect(page.get_by_role("status")).to_contain_text("Waiting for the worker")
+    lead.check()
+    run_ready_jobs()
+    download = page.get_by_role("link", name=f"Download {inspection.reference}-report-public.pdf")
+    expect(download).to_be_visible()
+    lead.check()
+    with page.expect_download() as downloaded:
+        download.click()
+    assert downloaded.value.suggested_filename == f"{inspection.reference}-report-public.pdf"
+    assert len(lead.checked) + len(partner.checked) >= 33

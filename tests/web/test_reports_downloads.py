@@ -11,12 +11,15 @@ from typing import Any
 import docx
 import pytest
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.urls import reverse
 
 from scrutiny.cli import main as scrutiny_main
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.inspections.bundle_io import bundle_export
 from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.jobs.models import Job
+from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.reports.models import ReportTemplate, Statement
 from tests.core.test_report_formats import docx_units, html_units, pdf_text, squeeze
 
@@ -31,7 +34,24 @@ def _templates_dir(settings: Any, tmp_path: Path) -> None:
 
 
 def download(client: Any, inspection: Inspection, version: str, file_type: str) -> Any:
-    return client.get(url("download", inspection, report_version=version, file_type=file_type))
+    """HTML at once; a PDF or Word file through its build job, as a person gets it."""
+    address = url("download", inspection, report_version=version, file_type=file_type)
+    if file_type not in ("pdf", "docx"):
+        return client.get(address)
+    offer = client.get(address)
+    if offer.status_code != 200:
+        return offer
+    queued = client.post(address)
+    assert queued.status_code == 302
+    run_ready_jobs()
+    page = client.get(queued["Location"]).content.decode()
+    link = re.search(r'href="([^"]+/file/)"', page)
+    assert link, page
+    served = client.get(link.group(1))
+    response = HttpResponse(b"".join(served.streaming_content), status=served.status_code)
+    for header in ("Content-Type", "Content-Disposition"):
+        response[header] = served[header]
+    return response
 
 
 def identifiers(inspection: Inspection) -> re.Pattern[str]:
@@ -182,6 +202,69 @@ def test_the_administrator_replaces_and_removes_the_template(
     assert not ReportTemplate.objects.exists() and list(directory.iterdir()) == []
 
 
+WORD_TEMPLATES = Path(__file__).parents[1] / "data" / "word-templates"
+
+
+def test_a_french_word_template_is_kept_and_its_unknown_placeholders_reported(
+    client_for: Any, inspection: Inspection
+) -> None:
+    lead = client_for("lead")
+    content = (WORD_TEMPLATES / "docxtpl/header_footer_tpl.docx").read_bytes()
+    response = upload(lead, inspection, "maison.docx", content)
+    assert response.status_code == 302
+    page = lead.get(response["Location"]).content.decode()
+    assert "The Word template maison.docx is in use." in page
+    assert (
+        "Check the template: Scrutiny does not know these placeholders and leaves them as "
+        "they are: {{p mysubdoc}}, {{date}}, {{company_name}}. The ones it fills are "
+        "{{title}}, {{partnership}}, {{reference}}, {{version}}, {{status}}."
+    ) in page
+    # The template's page keeps saying so, after the message has gone.
+    page = lead.get(url("template", inspection)).content.decode()
+    assert "To check" in page and "they are: {{p mysubdoc}}, {{date}}" in page
+    out = docx.Document(io.BytesIO(download(lead, inspection, "public", "docx").content))
+    assert {p.style.style_id for p in out.paragraphs if p.style.name == "Heading 1"} == {"Titre1"}
+    assert out.core_properties.author == "Care Inspectorate"
+
+
+def test_a_template_with_a_picture_linked_from_outside_is_refused_with_the_reason(
+    client_for: Any, inspection: Inspection, settings: Any
+) -> None:
+    content = (WORD_TEMPLATES / "python-docx/shp-inline-shape-access.docx").read_bytes()
+    response = upload(client_for("lead"), inspection, "linked.docx", content)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "A picture in the body is not stored in the document but linked to" in page
+    assert "Insert &gt; Pictures &gt; This Device" in page
+    assert not ReportTemplate.objects.exists()
+    directory = Path(settings.REPORT_TEMPLATES_DIR)
+    assert not directory.exists() or list(directory.iterdir()) == []
+
+
+def test_a_kept_template_that_can_no_longer_be_used_is_explained_not_a_server_error(
+    client_for: Any, inspection: Inspection, settings: Any
+) -> None:
+    # Kept before the checks refused pictures linked from outside.
+    directory = Path(settings.REPORT_TEMPLATES_DIR)
+    directory.mkdir(parents=True)
+    source = WORD_TEMPLATES / "python-docx/shp-inline-shape-access.docx"
+    (directory / "old.docx").write_bytes(source.read_bytes())
+    ReportTemplate.objects.create(
+        inspection=inspection, file_name="old.docx", stored_name="old.docx", size=1, sha256="0"
+    )
+    lead = client_for("lead")
+    response = lead.get(url("download", inspection, report_version="public", file_type="docx"))
+    assert response.status_code == 302
+    assert response["Location"] == url("template", inspection)
+    page = lead.get(response["Location"]).content.decode()
+    assert "The Word file could not be made: the Word template in use can no longer be used." in (
+        page
+    )
+    assert "A picture in the body is not stored in the document" in page
+    assert "It can no longer be used: A picture in the body" in page
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
@@ -190,24 +273,39 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def _types(main: str) -> bytes:
+    return (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Override PartName="/word/document.xml" ContentType="{main}"/></Types>'
+    ).encode()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"just some text", "this is not a Word document (.docx), whatever its name says"),
-        (_zip({"a.txt": b"x"}), "this zip file is not a Word document (.docx)"),
+        (b"just some text", "This is not a Word document (.docx), whatever its name says"),
+        (_zip({"a.txt": b"x"}), "This zip file is not a Word document (.docx)"),
         (
             _zip(
                 {
-                    "[Content_Types].xml": b"application/vnd.ms-word.document.macroEnabled.main+xml",
+                    "[Content_Types].xml": _types(
+                        "application/vnd.ms-word.document.macroEnabled.main+xml"
+                    ),
                     "word/document.xml": b"<x/>",
                 }
             ),
-            "not a Word template (.dotx) or a macro-enabled document (.docm)",
+            "The document contains macros, which are never run or kept",
+        ),
+        (
+            _zip({"[Content_Types].xml": b"<Types", "word/document.xml": b"<x/>"}),
+            "Its part [Content_Types].xml is damaged",
         ),
         (
             _zip(
                 {
-                    "[Content_Types].xml": b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    "[Content_Types].xml": _types(
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+                    ),
                     "word/document.xml": b"<broken",
                 }
             ),
@@ -306,3 +404,30 @@ def test_a_broken_organisation_template_is_refused_and_nothing_kept(
     assert "not a Word document" in response.content.decode()
     assert not ReportTemplate.objects.exists()
     assert not AuditEvent.objects.filter(object_type="report_template").exists()
+
+
+def test_it_builds_a_pdf_in_a_job_that_only_its_owner_follows(
+    client_for: Any, inspection: Inspection
+) -> None:
+    lead, assurer = client_for("lead"), client_for("assurer")
+    address = url("download", inspection, report_version="internal", file_type="pdf")
+    assert "Make the PDF" in lead.get(address).content.decode()
+    queued = lead.post(address)
+    job = Job.objects.get(inspection=inspection)
+    assert queued["Location"] == job.get_absolute_url()
+    assert job.title == "Building the PDF of the internal version"
+    # The assurer may download the internal version too, but builds their own.
+    assert assurer.get(queued["Location"]).status_code == 404
+    assert not AuditEvent.objects.filter(object_type="report", action="export").exists()
+    run_ready_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.done == job.total == 3
+    page = lead.get(queued["Location"]).content.decode()
+    assert f"{inspection.reference}-report-internal.pdf" in page
+    file_url = reverse("jobs:job_file", args=[inspection.pk, job.pk])
+    assert assurer.get(file_url).status_code == 404
+    served = lead.get(file_url)
+    assert b"".join(served.streaming_content).startswith(b"%PDF")
+    event = AuditEvent.objects.get(object_type="report", action="export")
+    assert event.object_id == "internal.pdf" and event.actor_name == "lead"
+    assert "internal version" in event.summary and "PDF" in event.summary

@@ -68,6 +68,9 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
+                # Wait up to this many seconds for another connection's write to end
+                # (SQLite's busy timeout) instead of failing with "database is locked".
+                "timeout": env_int("SCRUTINY_SQLITE_BUSY_TIMEOUT", 30),
             },
         }
     raise ValueError(f"DATABASE_URL scheme {parts.scheme!r} is not supported (postgres, sqlite)")
@@ -108,6 +111,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    # Before django_tasks_db: its db_worker command is ours (recovers jobs of dead workers).
+    "scrutiny.web.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "scrutiny.web",
     "scrutiny.web.accounts",
     "scrutiny.web.audit",
@@ -117,6 +124,7 @@ INSTALLED_APPS = [
     "scrutiny.web.evidence",
     "scrutiny.web.evaluations",
     "scrutiny.web.reports",
+    "scrutiny.web.retention",
 ]
 
 MIDDLEWARE = [
@@ -282,6 +290,21 @@ outside_web_root(REPORT_TEMPLATES_DIR, "SCRUTINY_REPORT_TEMPLATES_DIR")
 # Survey imports run in a thread that writes its progress to the database; tests that
 # use one database transaction run them inline instead.
 SURVEY_IMPORT_IN_BACKGROUND = env_bool("SCRUTINY_SURVEY_IMPORT_IN_BACKGROUND", True)
+
+# Background jobs (scrutiny.web.jobs): Django's tasks API, database backend, run by
+# `manage.py db_worker`. Staged uploads and built files live outside the web root.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_STAGING_DIR = DATA_DIR / "staging"
+JOBS_OUTPUT_DIR = DATA_DIR / "job-output"
+# A running job whose worker (on another machine) has said nothing for this long is
+# taken as stopped; on the worker's own machine a dead process is noticed at once.
+JOBS_STALE_AFTER_SECONDS = env_int("SCRUTINY_JOBS_STALE_AFTER_SECONDS", 3600)
+# Staged files nothing claims are removed after an hour; built files after a day.
+JOBS_ORPHAN_AFTER_SECONDS = env_int("SCRUTINY_JOBS_ORPHAN_AFTER_SECONDS", 3600)
+JOBS_OUTPUT_KEEP_SECONDS = env_int("SCRUTINY_JOBS_OUTPUT_KEEP_SECONDS", 86400)
+JOBS_SWEEP_EVERY_SECONDS = env_int("SCRUTINY_JOBS_SWEEP_EVERY_SECONDS", 900)
+# Further work the periodic sweep does (dotted paths of functions without arguments).
+JOBS_SWEEP_HOOKS: list[str] = ["scrutiny.web.retention.services.erasure_enqueue_if_due"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

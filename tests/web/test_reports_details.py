@@ -22,6 +22,7 @@ from scrutiny.web.reports.models import KeyFact, Statement, TeamMembers
 
 from .conftest import demo_bytes
 from .report_steps import report_of, share, statement, url
+from .test_reports_downloads import download as download_file
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,7 @@ def test_it_edits_the_new_kinds_of_statement_and_strips_control_characters(
         lead.get(url("statement_add", inspection, section="key-messages", part="prose")).status_code
         == 404
     )
-    download = lead.get(url("download", inspection, report_version="public", file_type="docx"))
+    download = download_file(lead, inspection, "public", "docx")
     assert download.status_code == 200
     paragraphs = [p.text for p in docx.Document(io.BytesIO(download.content)).paragraphs]
     assert "Bad character 👍" in paragraphs

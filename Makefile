@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 
 .PHONY: install assets run test test-core lint bench clean
 
@@ -29,23 +31,20 @@ run: install assets
 	bash scripts/install-report-deps.sh
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --quiet
+	$(BIN)/python manage.py load_demo_programme --inspections 6
 	$(BIN)/scrutiny export JI-0001 -o demo-bundle.json
 	$(BIN)/scrutiny evaluate demo-bundle.json
-	$(BIN)/python manage.py load_demo --logins-only
+	$(BIN)/python manage.py load_demo --logins-only --port $(PORT)
 	$(BIN)/python manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(BIN)/python manage.py runserver 127.0.0.1:8000
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite on SQLite; in CI (or with TEST_POSTGRES=1) every test that touches
-# the database runs again on PostgreSQL 15 (the others cannot differ).
+# the database runs again on PostgreSQL 15 (the others cannot differ), side by side.
 test: install assets lint
 	bash scripts/ensure-chromium.sh
 	bash scripts/install-report-deps.sh
-	$(BIN)/pytest
-	@if [ "$${CI:-}" = "true" ] || [ "$${TEST_POSTGRES:-}" = "1" ]; then \
-		echo "== every database test again on PostgreSQL"; \
-		SCRUTINY_ONLY_DB_TESTS=1 bash scripts/with-postgres.sh $(BIN)/pytest; \
-	fi
+	bash scripts/test-all.sh
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -55,6 +54,7 @@ lint: install
 # Each bench/bench_*.py prints its own figures; none of them asserts a time.
 bench: install
 	bash scripts/install-report-deps.sh
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,bench]'
 	set -e; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:

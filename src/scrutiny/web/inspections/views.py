@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from scrutiny.core.methodology import load_programme
+from scrutiny.web.downloads import name_download
+from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.bundle_io import bundle_export
 from scrutiny.web.inspections.forms import (
@@ -152,6 +154,7 @@ def inspection_edit_view(request: HttpRequest, inspection: Inspection) -> HttpRe
 @inspection_permission(roles.MANAGE_TEAM)
 def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     form = MembershipAddForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         user = (
             get_user_model()
@@ -163,11 +166,18 @@ def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
         elif Membership.objects.filter(inspection=inspection, user=user).exists():
             form.add_error("username", "This person is already in the team.")
         else:
-            membership_add(
-                actor=request.user, inspection=inspection, user=user, role=form.cleaned_data["role"]
+            status = run_service(
+                form,
+                lambda: membership_add(
+                    actor=request.user,
+                    inspection=inspection,
+                    user=user,
+                    role=form.cleaned_data["role"],
+                ),
             )
-            messages.success(request, f"{user.get_username()} added to the team.")
-            return redirect("inspections:team", inspection_id=inspection.pk)
+            if not status:
+                messages.success(request, f"{user.get_username()} added to the team.")
+                return redirect("inspections:team", inspection_id=inspection.pk)
     return render(
         request,
         "inspections/team.html",
@@ -176,6 +186,7 @@ def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
             "form": form,
             "memberships": membership_list(inspection=inspection),
         },
+        status=status,
     )
 
 
@@ -195,5 +206,5 @@ def team_remove_view(
 def bundle_export_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     content = bundle_export(actor=request.user, inspection=inspection)
     response = HttpResponse(content, content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{inspection.reference}.json"'
+    name_download(response, f"{inspection.reference}.json")
     return response

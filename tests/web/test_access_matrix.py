@@ -29,6 +29,7 @@ from .conftest import PERSONAS
 SIGNED_IN = {"admin", "lead", "inspector", "volunteer", "assurer", "partner", "outsider"}
 MEMBERS = {"lead", "inspector", "volunteer", "assurer", "partner"}
 CASE_READERS = {"lead", "inspector", "assurer"}
+REPORT_TEAM_ROLES = {"lead", "inspector", "volunteer", "assurer"}
 
 # url name: (method, who is allowed, status when allowed). Everyone else is refused:
 # anonymous visitors are sent to sign in, signed-in people get 404.
@@ -97,6 +98,14 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     "evaluations:concern_raise": ("GET", {"lead", "inspector"}, 200),
     "evaluations:concern": ("GET", CASE_READERS, 200),
     "evaluations:concern_action": ("GET", {"lead"}, 200),
+    # The timetable (scrutiny.web.plans): the team reads it; the lead and the site
+    # administrator change it. The partnership's view of it comes with its own pages.
+    "plans:timetable": ("GET", {"admin", *REPORT_TEAM_ROLES}, 200),
+    "plans:notification": ("GET", {"admin", "lead"}, 200),
+    "plans:stage": ("GET", {"admin", "lead"}, 200),
+    # What waits for each person, across their inspections, and their e-mail choices.
+    "work:my_work": ("GET", SIGNED_IN, 200),
+    "work:notifications": ("GET", SIGNED_IN, 200),
     "audit:list": ("GET", {"lead", "assurer"}, 200),
     "audit:csv": ("GET", {"lead", "assurer"}, 200),
 }
@@ -171,6 +180,8 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
         kwargs["record"] = (
             inspection.record_readings.values("record").annotate(n=Count("id")).filter(n=2)
         )[0]["record"]
+    if "stage" in params:
+        kwargs["stage"] = "emerging_themes"
     if "item" in params:
         kwargs["item"] = "immediate_response"
     if "fmt" in params:

@@ -126,7 +126,9 @@ def test_it_locks_out_after_repeated_failures(alice: User) -> None:
 def test_it_ignores_an_offsite_next_url(alice: User, settings: Any) -> None:
     alice.is_demo = True
     alice.save()
-    assert sign_in(Client(), "alice", next_url="https://evil.example/")["Location"] == "/"
+    assert (
+        sign_in(Client(), "alice", next_url="https://evil.example/")["Location"] == "/my-work/"
+    )  # where everyone lands
 
 
 def test_sessions_expire_after_inactivity(people: dict[str, Any]) -> None:

@@ -28,7 +28,7 @@ def test_the_administrator_creates_an_inspection(client_for: Any) -> None:
         "inspections:team", kwargs={"inspection_id": inspection.pk}
     )
     assert (inspection.partnership, str(inspection.start)) == ("Glenshire", "2019-05-06")
-    event = AuditEvent.objects.get(inspection=inspection, action="create")
+    event = AuditEvent.objects.get(inspection=inspection, action="create", object_type="inspection")
     assert event.after["reference"] == "JI-0042" and event.actor_name == "admin"
 
 

@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "scrutiny.web.evidence",
     "scrutiny.web.evaluations",
     "scrutiny.web.reports",
+    "scrutiny.web.plans",
+    "scrutiny.web.work",
 ]
 
 MIDDLEWARE = [
@@ -176,7 +178,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "inspections:list"
+# After signing in (and the second factor), people land on what waits for them.
+LOGIN_REDIRECT_URL = "work:my_work"
 
 # Demo accounts (made by `make run`) skip two-factor authentication, never in production.
 DEMO_ACCOUNTS_SKIP_TWO_FACTOR = env_bool("SCRUTINY_DEMO_SKIP_2FA", not PRODUCTION)
@@ -246,6 +249,24 @@ STORAGES = {
         )
     },
 }
+
+# E-mail notifications (scrutiny.web.work.notifications): printed to the console in
+# development, sent by SMTP in production; SCRUTINY_EMAIL_BACKEND overrides either.
+EMAIL_BACKEND = env_str(
+    "SCRUTINY_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("SCRUTINY_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SCRUTINY_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("SCRUTINY_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("SCRUTINY_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("SCRUTINY_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("SCRUTINY_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("SCRUTINY_EMAIL_FROM", "Scrutiny <scrutiny@localhost>")
+# The address people use to reach Scrutiny, for the links in e-mails.
+SITE_URL = env_str("SCRUTINY_SITE_URL", "http://127.0.0.1:8000")
 
 # Bundles are JSON; a 100-record inspection is about 200 kB. Refuse anything absurd.
 BUNDLE_MAX_BYTES = env_int("SCRUTINY_BUNDLE_MAX_BYTES", 50 * 1024 * 1024)

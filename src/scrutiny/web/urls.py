@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("scrutiny.web.evaluations.urls")),
     path("", include("scrutiny.web.reports.urls")),
     path("", include("scrutiny.web.audit.urls")),
+    path("", include("scrutiny.web.plans.urls")),
+    path("", include("scrutiny.web.work.urls")),
 ]

@@ -1,6 +1,7 @@
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +29,7 @@ def _next_url(request: HttpRequest) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url("inspections:list")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @public

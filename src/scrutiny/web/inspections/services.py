@@ -58,6 +58,11 @@ def inspection_create(
             summary=f"Created inspection {reference}",
             after=_snapshot(inspection, ("reference", "programme", *EDITABLE_FIELDS)),
         )
+        # Imported here: the plans app builds on this one. Every new inspection gets the
+        # programme's timetable, dated from its start until the team moves it.
+        from scrutiny.web.plans.services import plan_create
+
+        plan_create(actor=actor, inspection=inspection, notification_date=start)
     return inspection
 
 

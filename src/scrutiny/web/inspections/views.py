@@ -24,8 +24,10 @@ from scrutiny.web.inspections.services import (
     membership_add,
     membership_remove,
 )
+from scrutiny.web.plans.selectors import inspection_phase, timeline_for
 from scrutiny.web.reports.selectors import report_for, shared_with_partnership
 from scrutiny.web.rules import administrator, inspection_permission, signed_in
+from scrutiny.web.work.selectors import next_actions
 
 
 @signed_in
@@ -78,14 +80,21 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
     can = inspection.viewer_permissions
     progress = inspection_progress(inspection=inspection) if roles.PROGRESS in can else None
     report = report_for(inspection=inspection) if roles.READ_SHARED_DRAFT in can else None
+    timeline = timeline_for(inspection=inspection) if roles.VIEW_PLAN in can else None
+    evaluations = progress.evaluations if progress else []
     return render(
         request,
         "inspections/home.html",
         {
             "inspection": inspection,
+            "phase": timeline.phase if timeline else inspection_phase(inspection=inspection),
+            "timeline": timeline,
+            "actions": next_actions(
+                user=request.user, inspection=inspection, evaluations=evaluations
+            ),
             "progress": progress,
             "programme": load_programme(inspection.programme),
-            "evaluations": progress.evaluations if progress else [],
+            "evaluations": evaluations,
             "role_label": Role(inspection.viewer_role).label if inspection.viewer_role else None,
             "report": report,
             "report_shared": report is not None and shared_with_partnership(report),

@@ -47,7 +47,9 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     "inspections:home": ("GET", {"admin", *MEMBERS}, 200),
     "inspections:edit": ("GET", {"admin", "lead"}, 200),
     "inspections:team": ("GET", {"admin", "lead"}, 200),
-    "inspections:team_remove": ("POST", {"admin", "lead"}, 302),
+    # GET asks to confirm the removal; the POST from that page removes.
+    "inspections:team_remove": ("GET", {"admin", "lead"}, 200),
+    "inspections:team_role": ("GET", {"admin", "lead"}, 200),
     "inspections:export": ("GET", {"lead", "assurer"}, 200),
     "records:list": ("GET", CASE_READERS, 200),
     # A reader sees only the readings of records assigned to them (test_records_access).

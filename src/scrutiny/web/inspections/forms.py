@@ -54,9 +54,30 @@ class InspectionEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+# No role is chosen for the person adding a member: a slip would make someone lead.
+ROLE_CHOICES = [("", "Choose a role"), *Role.choices]
+
+
 class MembershipAddForm(forms.Form):
-    username = forms.CharField(max_length=150, label="Username")
-    role = forms.ChoiceField(choices=Role.choices)
+    username = forms.CharField(
+        max_length=150,
+        label="Username",
+        error_messages={"required": "Enter the username of the person to add."},
+    )
+    role = forms.ChoiceField(
+        choices=ROLE_CHOICES,
+        label="Role in this inspection",
+        error_messages={"required": "Choose the person's role in this inspection."},
+    )
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        label="Role in this inspection",
+        error_messages={"required": "Choose the person's new role."},
+    )
 
 
 class BundleImportForm(forms.Form):

@@ -6,9 +6,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
-from scrutiny.web.inspections.models import Inspection, Membership
+from scrutiny.web.inspections.models import Inspection, Membership, Role
 
 
 class StaleEdit(Exception):
@@ -132,3 +133,49 @@ def membership_remove(*, actor: Any, inspection: Inspection, membership_id: int)
             summary=f"Removed {before['user']} from the team",
             before=before,
         )
+
+
+def _last_lead(membership: Membership) -> bool:
+    return (
+        membership.role == Role.LEAD_INSPECTOR
+        and not Membership.objects.filter(
+            inspection=membership.inspection_id, role=Role.LEAD_INSPECTOR
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def membership_role_change(
+    *, actor: Any, inspection: Inspection, membership_id: int, role: str
+) -> Membership:
+    """Give a team member another role; an inspection keeps at least one lead inspector."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update()
+            .select_related("user")
+            .get(pk=membership_id, inspection=inspection)
+        )
+        before = membership.role
+        if before == role:
+            return membership
+        if _last_lead(membership):
+            raise Refused(
+                [
+                    f"{membership.user.get_username()} is the only lead inspector: add another "
+                    "lead inspector before changing this role."
+                ]
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_record(
+            actor=actor,
+            inspection=inspection,
+            action=AuditEvent.Action.CHANGE,
+            object_type="membership",
+            object_id=membership.pk,
+            summary=f"Made {membership.user.get_username()} {membership.get_role_display()}",
+            before={"user": membership.user.get_username(), "role": before},
+            after={"user": membership.user.get_username(), "role": role},
+        )
+    return membership

@@ -3,10 +3,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from scrutiny.core.bundle import BundleInvalid
 from scrutiny.core.methodology import load_programme
+from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.bundle_io import bundle_export, bundle_import
 from scrutiny.web.inspections.forms import (
@@ -14,6 +14,7 @@ from scrutiny.web.inspections.forms import (
     InspectionCreateForm,
     InspectionEditForm,
     MembershipAddForm,
+    MembershipRoleForm,
 )
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.inspections.selectors import inspection_list, inspection_progress, membership_list
@@ -23,6 +24,7 @@ from scrutiny.web.inspections.services import (
     inspection_update,
     membership_add,
     membership_remove,
+    membership_role_change,
 )
 from scrutiny.web.plans.selectors import inspection_phase, timeline_for
 from scrutiny.web.reports.selectors import report_for, shared_with_partnership
@@ -163,16 +165,61 @@ def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     )
 
 
-@require_POST
 @inspection_permission(roles.MANAGE_TEAM)
 def team_remove_view(
     request: HttpRequest, inspection: Inspection, membership_id: int
 ) -> HttpResponse:
+    """GET asks to confirm; POST removes."""
     # Scoped to this inspection: another inspection's membership id gives 404.
-    get_object_or_404(Membership, pk=membership_id, inspection=inspection)
-    membership_remove(actor=request.user, inspection=inspection, membership_id=membership_id)
-    messages.success(request, "Removed from the team.")
-    return redirect("inspections:team", inspection_id=inspection.pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, inspection=inspection
+    )
+    if request.method == "POST":
+        name = membership.user.get_username()
+        membership_remove(actor=request.user, inspection=inspection, membership_id=membership_id)
+        messages.success(request, f"{name} removed from the team.")
+        return redirect("inspections:team", inspection_id=inspection.pk)
+    return render(
+        request,
+        "inspections/team_remove.html",
+        {"inspection": inspection, "membership": membership},
+    )
+
+
+@inspection_permission(roles.MANAGE_TEAM)
+def team_role_view(
+    request: HttpRequest, inspection: Inspection, membership_id: int
+) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, inspection=inspection
+    )
+    form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            status = run_service(
+                form,
+                lambda: membership_role_change(
+                    actor=request.user,
+                    inspection=inspection,
+                    membership_id=membership.pk,
+                    role=form.cleaned_data["role"],
+                ),
+            )
+            if status == 0:
+                messages.success(
+                    request,
+                    f"{membership.user.get_username()} is now "
+                    f"{Role(form.cleaned_data['role']).label.lower()}.",
+                )
+                return redirect("inspections:team", inspection_id=inspection.pk)
+    return render(
+        request,
+        "inspections/team_role.html",
+        {"inspection": inspection, "membership": membership, "form": form},
+        status=status,
+    )
 
 
 @inspection_permission(roles.EXPORT_BUNDLE)

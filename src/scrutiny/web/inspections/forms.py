@@ -1,7 +1,7 @@
 from django import forms
 
 from scrutiny.core.methodology import available_programmes
-from scrutiny.web.inspections.models import Phase, Role
+from scrutiny.web.inspections.models import Role
 
 JUDGEMENT_CHOICES = [
     ("", "Not yet decided"),
@@ -27,9 +27,12 @@ class InspectionCreateForm(forms.Form):
     reference = forms.CharField(max_length=40, help_text="For example JI-0042")
     partnership = forms.CharField(max_length=200, label="Community planning partnership")
     programme = forms.ChoiceField(choices=[])
-    start = forms.DateField(widget=DateInput, label="Start date")
+    start = forms.DateField(
+        widget=DateInput,
+        label="Start date",
+        help_text="The notification date: the timetable's week 1 counts from it.",
+    )
     end = forms.DateField(widget=DateInput, label="End date", required=False)
-    phase = forms.ChoiceField(choices=Phase.choices, initial=Phase.SCOPING)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -40,7 +43,6 @@ class InspectionEditForm(forms.Form):
     partnership = forms.CharField(max_length=200, label="Community planning partnership")
     start = forms.DateField(widget=DateInput, label="Start date")
     end = forms.DateField(widget=DateInput, label="End date", required=False)
-    phase = forms.ChoiceField(choices=Phase.choices, widget=forms.RadioSelect)
     children_not_safe_concerning = forms.TypedChoiceField(
         choices=JUDGEMENT_CHOICES,
         coerce=_judgement,

@@ -34,9 +34,10 @@ from scrutiny.web.work.selectors import next_actions
 
 @signed_in
 def inspection_list_view(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "inspections/list.html", {"inspections": inspection_list(user=request.user)}
-    )
+    inspections = list(inspection_list(user=request.user))
+    # The phase follows the work (scrutiny.web.plans), not the field typed at creation.
+    rows = [(i, inspection_phase(inspection=i)) for i in inspections]
+    return render(request, "inspections/list.html", {"inspections": inspections, "rows": rows})
 
 
 @administrator
@@ -91,6 +92,10 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
             "inspection": inspection,
             "phase": timeline.phase if timeline else inspection_phase(inspection=inspection),
             "timeline": timeline,
+            # Read-only for the team's other members: who is in it and as what.
+            "team": membership_list(inspection=inspection)
+            if roles.PROGRESS in can and roles.MANAGE_TEAM not in can
+            else None,
             "actions": next_actions(
                 user=request.user, inspection=inspection, evaluations=evaluations
             ),
@@ -107,8 +112,7 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
 @inspection_permission(roles.EDIT)
 def inspection_edit_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     initial = {
-        name: getattr(inspection, name)
-        for name in ("partnership", "start", "end", "phase", "version")
+        name: getattr(inspection, name) for name in ("partnership", "start", "end", "version")
     }
     judgement = inspection.children_not_safe_concerning
     initial["children_not_safe_concerning"] = "" if judgement is None else str(judgement).lower()

@@ -190,6 +190,8 @@ class InspectionWork:
     comments: int = 0
     sign_off: bool = False
     concerns: int = 0
+    # The partnership's contact: a draft shared with them to read and comment on.
+    shared_draft: bool = False
     overdue: list[Action] = field(default_factory=list)
     this_week: list[Action] = field(default_factory=list)
 
@@ -201,6 +203,7 @@ class InspectionWork:
             or self.comments
             or self.sign_off
             or self.concerns
+            or self.shared_draft
             or self.overdue
             or self.this_week
         )
@@ -250,6 +253,11 @@ def my_work(*, user: Any, on: date | None = None) -> list[InspectionWork]:
         .annotate(n=Count("id"))
     ):
         work[row["inspection_id"]].concerns = row["n"]
+    readers = set(where(roles.READ_SHARED_DRAFT)) - set(where(roles.VIEW_REPORT))
+    for pk in Report.objects.filter(
+        inspection_id__in=readers, status=Report.Status.SHARED
+    ).values_list("inspection_id", flat=True):
+        work[pk].shared_draft = True
     for pk in where(roles.VIEW_PLAN):
         inspection = work[pk].inspection
         timeline = timeline_for(inspection=inspection, on=on)

@@ -182,3 +182,7 @@ def test_the_phase_follows_the_work(inspection: Inspection, client_for: Any) -> 
     timeline = timeline_for(inspection=inspection)
     statuses = {d.stage.id: d.status.value for d in timeline.stages}
     assert statuses["publication"] == statuses["draft_shared"] == "done"
+
+
+def test_a_stage_the_programme_lacks_is_404(inspection: Inspection, client_for: Any) -> None:
+    assert client_for("lead").get(_url("stage", inspection, stage="lunch")).status_code == 404

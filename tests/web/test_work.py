@@ -175,3 +175,21 @@ def test_each_person_turns_notifications_off_and_the_change_is_audited(
     assert event.before["assignments"] is True and event.after["assignments"] is False
     stale = client.post(url, {"version": 1})
     assert stale.status_code == 409
+
+
+def test_my_work_lists_the_statements_a_person_wrote(
+    inspection: Inspection, people: dict[str, User], client_for: Any
+) -> None:
+    mine = report_services.statement_create(
+        actor=people["inspector"],
+        inspection=inspection,
+        part="strengths",
+        question=2,
+        text="Staff knew the children well and acted quickly on concerns.",
+        plain=None,
+        evidence_ids=[],
+    )
+    page = client_for("inspector").get(MY_WORK).content.decode()
+    assert "Your report statements (1)" in page
+    assert reverse("reports:statement_edit", args=[inspection.pk, mine.pk]) in page
+    assert "Your report statements" not in client_for("lead").get(MY_WORK).content.decode()

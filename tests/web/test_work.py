@@ -41,6 +41,15 @@ def test_the_demo_inspector_lands_on_my_work_with_links_to_their_readings(
         reverse("accounts:login"), {"username": "inspector", "password": "a-long-test-password"}
     )
     assert response["Location"] == MY_WORK
+    # Opening the site's root first (sign-in?next=/) lands there too; a deeper page is kept.
+    for start, lands in (("/", MY_WORK), (_home(inspection), _home(inspection))):
+        other = Client()
+        login = other.get(start)["Location"]
+        next_url = login.split("next=")[1].replace("%2F", "/")
+        response = other.post(
+            login, {"username": "inspector", "password": "a-long-test-password", "next": next_url}
+        )
+        assert response["Location"] == lands
     page = client.get(MY_WORK).content.decode()
     open_ = Assignment.objects.filter(reader=inspector).order_by("sampled_record__position")
     assert len(open_) == 4

@@ -202,3 +202,21 @@ def test_my_work_lists_the_statements_a_person_wrote(
     assert "Your report statements (1)" in page
     assert reverse("reports:statement_edit", args=[inspection.pk, mine.pk]) in page
     assert "Your report statements" not in client_for("lead").get(MY_WORK).content.decode()
+
+
+def test_a_change_rolled_back_sends_no_e_mail(
+    inspection: Inspection,
+    people: dict[str, User],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.db import transaction
+
+    people["inspector"].email = "inspector@example.org"
+    people["inspector"].save()
+    add_sample(inspection, records=2)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            assign(inspection, people["inspector"])
+            raise RuntimeError("something later in the same change failed")
+    assert mail.outbox == []
+    assert not Assignment.objects.filter(reader=people["inspector"]).exists()

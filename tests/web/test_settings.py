@@ -28,6 +28,8 @@ def test_it_defaults_sqlite_to_wal_and_immediate_transactions() -> None:
     assert db["NAME"] == "/tmp/x.sqlite3"
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    # A writer waits up to 30 s for another (the worker's import) instead of failing.
+    assert db["OPTIONS"]["timeout"] == 30
 
 
 def test_it_refuses_unknown_databases() -> None:
@@ -111,6 +113,7 @@ def test_e_mail_goes_to_the_console_in_development_and_by_smtp_in_production(
         SCRUTINY_EMAIL_PORT="465",
         SCRUTINY_EMAIL_USER="scrutiny",
         SCRUTINY_EMAIL_PASSWORD_FILE=str(secret),
+        SCRUTINY_EMAIL_TLS="true",
         SCRUTINY_EMAIL_FROM="scrutiny@example.org",
         SCRUTINY_SITE_URL="https://scrutiny.example",
     )

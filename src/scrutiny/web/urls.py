@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("scrutiny.web.evaluations.urls")),
     path("", include("scrutiny.web.reports.urls")),
     path("", include("scrutiny.web.audit.urls")),
+    path("", include("scrutiny.web.jobs.urls")),
+    path("", include("scrutiny.web.retention.urls")),
     path("", include("scrutiny.web.plans.urls")),
     path("", include("scrutiny.web.work.urls")),
 ]

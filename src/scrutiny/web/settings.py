@@ -117,6 +117,9 @@ INSTALLED_APPS = [
     "scrutiny.web.jobs",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "scrutiny.web",
     "scrutiny.web.accounts",
     "scrutiny.web.audit",
@@ -127,6 +130,8 @@ INSTALLED_APPS = [
     "scrutiny.web.evaluations",
     "scrutiny.web.reports",
     "scrutiny.web.retention",
+    "scrutiny.web.programmes",
+    "scrutiny.web.api",
     "scrutiny.web.plans",
     "scrutiny.web.work",
 ]
@@ -362,6 +367,38 @@ JOBS_OUTPUT_KEEP_SECONDS = env_int("SCRUTINY_JOBS_OUTPUT_KEEP_SECONDS", 86400)
 JOBS_SWEEP_EVERY_SECONDS = env_int("SCRUTINY_JOBS_SWEEP_EVERY_SECONDS", 900)
 # Further work the periodic sweep does (dotted paths of functions without arguments).
 JOBS_SWEEP_HOOKS: list[str] = ["scrutiny.web.retention.services.erasure_enqueue_if_due"]
+
+# The REST API (scrutiny.web.api): personal tokens only, JSON only (no browsable API, whose
+# pages need inline scripts), cursor pages, and a rate limit per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "scrutiny.web.api.authentication.PersonalTokenAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["scrutiny.web.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("SCRUTINY_API_RATE", "600/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Scrutiny API",
+    "DESCRIPTION": "Read an inspection's plan, evaluations, results, evidence and report; "
+    "add evidence notes and the partnership's comments. Every request carries a personal "
+    "token (Authorization: Bearer <token>) and can do exactly what its person can do.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+    },
+    "SECURITY": [{"token": []}],
+    "AUTHENTICATION_WHITELIST": [],
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -16,7 +16,6 @@ def edit_form(inspection: Inspection, **changes: Any) -> dict[str, Any]:
         "partnership": inspection.partnership,
         "start": inspection.start.isoformat(),
         "end": "",
-        "phase": inspection.phase,
         "version": inspection.version,
     }
     data.update(changes)
@@ -30,7 +29,7 @@ def test_it_refuses_the_second_of_two_saves(
     lead, admin = client_for("lead"), client_for("admin")
     # Both open the form at version 1.
     assert lead.get(url).status_code == admin.get(url).status_code == 200
-    first = lead.post(url, edit_form(inspection, phase="fieldwork"))
+    first = lead.post(url, edit_form(inspection, end="2019-09-30"))
     assert first.status_code == 302
     second = admin.post(url, edit_form(inspection, partnership="Overwritten"))
     assert second.status_code == 409
@@ -38,7 +37,7 @@ def test_it_refuses_the_second_of_two_saves(
     # The refused entry is still on the page, so no work is lost.
     assert 'value="Overwritten"' in second.content.decode()
     inspection.refresh_from_db()
-    assert (inspection.phase, inspection.version) == ("fieldwork", 2)
+    assert (str(inspection.end), inspection.version) == ("2019-09-30", 2)
     assert inspection.partnership != "Overwritten"
 
 

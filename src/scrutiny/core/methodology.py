@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scrutiny.core.scale import build_lookup, parse_point
+from scrutiny.core.timetable.model import Timetable
 
 PROGRAMMES_DIR = Path(__file__).parent / "programmes"
 
@@ -312,6 +313,8 @@ class Programme(_Frozen):
     limiters: tuple[Limiter, ...] = ()
     pending: tuple[PendingRule, ...] = ()
     report: ReportWording
+    # The stages and milestones in weeks from the notification (core/timetable).
+    timetable: Timetable | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Programme:

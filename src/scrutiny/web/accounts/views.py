@@ -65,11 +65,15 @@ REPLACING_AUTHENTICATOR = "accounts_replacing_authenticator"
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # The site's root is where an anonymous visitor starts: after signing in, people
+    # land on what waits for them (My work) instead.
+    if candidate == "/":
+        candidate = ""
+    if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url("inspections:list")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @public

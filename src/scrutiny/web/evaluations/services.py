@@ -43,6 +43,7 @@ from scrutiny.web.inspections.access import role_in
 from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
+from scrutiny.web.work.notifications import notify_sign_off
 
 Refused = signoff.Refused
 
@@ -499,13 +500,15 @@ def evaluations_agree(
             bundle=inspection_bundle(inspection=inspection),
             programme=programme,
         )
-        return _transition(
+        agreed = _transition(
             actor=actor,
             inspection=inspection,
             expected_version=expected_version,
             moved=moved,
             row=row,
         )
+        notify_sign_off(inspection=inspection)
+        return agreed
 
 
 def evaluations_sign_off(

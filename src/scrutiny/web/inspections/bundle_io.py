@@ -55,6 +55,10 @@ def bundle_import(*, actor: Any, data: bytes | str) -> Inspection:
                 "report_statements": len(bundle.report.statements()) if bundle.report else 0,
             },
         )
+        # The bundle holds no timetable: the programme's, dated from the inspection's start.
+        from scrutiny.web.plans.services import plan_create
+
+        plan_create(actor=actor, inspection=inspection, notification_date=inspection.start)
     return inspection
 
 

@@ -2,7 +2,7 @@ from django import forms
 
 from scrutiny.core.bundle import REFERENCE_MAX, REFERENCE_RULE, reference_problem
 from scrutiny.core.methodology import available_programmes
-from scrutiny.web.inspections.models import Phase, Role
+from scrutiny.web.inspections.models import Role
 
 
 class DateInput(forms.DateInput):
@@ -20,9 +20,12 @@ class InspectionCreateForm(forms.Form):
     )
     partnership = forms.CharField(max_length=200, label="Community planning partnership")
     programme = forms.ChoiceField(choices=[])
-    start = forms.DateField(widget=DateInput, label="Start date")
+    start = forms.DateField(
+        widget=DateInput,
+        label="Start date",
+        help_text="The notification date: the timetable's week 1 counts from it.",
+    )
     end = forms.DateField(widget=DateInput, label="End date", required=False)
-    phase = forms.ChoiceField(choices=Phase.choices, initial=Phase.SCOPING)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -41,14 +44,34 @@ class InspectionEditForm(forms.Form):
     partnership = forms.CharField(max_length=200, label="Community planning partnership")
     start = forms.DateField(widget=DateInput, label="Start date")
     end = forms.DateField(widget=DateInput, label="End date", required=False)
-    phase = forms.ChoiceField(choices=Phase.choices, widget=forms.RadioSelect)
     # The version the editor started from (optimistic locking).
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+# No role is chosen for the person adding a member: a slip would make someone lead.
+ROLE_CHOICES = [("", "Choose a role"), *Role.choices]
+
+
 class MembershipAddForm(forms.Form):
-    username = forms.CharField(max_length=150, label="Username")
-    role = forms.ChoiceField(choices=Role.choices)
+    username = forms.CharField(
+        max_length=150,
+        label="Username",
+        error_messages={"required": "Enter the username of the person to add."},
+    )
+    role = forms.ChoiceField(
+        choices=ROLE_CHOICES,
+        label="Role in this inspection",
+        error_messages={"required": "Choose the person's role in this inspection."},
+    )
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        label="Role in this inspection",
+        error_messages={"required": "Choose the person's new role."},
+    )
 
 
 class BundleImportForm(forms.Form):

@@ -10,7 +10,7 @@ from scrutiny.core.bundle import reference_problem
 from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import acting_user, audit_record
-from scrutiny.web.inspections.models import Inspection, Membership
+from scrutiny.web.inspections.models import Inspection, Membership, Role
 
 
 class StaleEdit(Exception):
@@ -65,6 +65,11 @@ def inspection_create(
             summary=f"Created inspection {reference}",
             after=_snapshot(inspection, ("reference", "programme", *EDITABLE_FIELDS)),
         )
+        # Imported here: the plans app builds on this one. Every new inspection gets the
+        # programme's timetable, dated from its start until the team moves it.
+        from scrutiny.web.plans.services import plan_create
+
+        plan_create(actor=actor, inspection=inspection, notification_date=start)
     return inspection
 
 
@@ -127,6 +132,13 @@ def membership_remove(*, actor: Any, inspection: Inspection, membership_id: int)
         membership = Membership.objects.select_related("user").get(
             pk=membership_id, inspection=inspection
         )
+        if _last_lead(membership):
+            raise Refused(
+                [
+                    f"{membership.user.get_username()} is the only lead inspector: add another "
+                    "lead inspector before removing them."
+                ]
+            )
         before = {"user": membership.user.get_username(), "role": membership.role}
         membership.delete()
         audit_record(
@@ -138,3 +150,49 @@ def membership_remove(*, actor: Any, inspection: Inspection, membership_id: int)
             summary=f"Removed {before['user']} from the team",
             before=before,
         )
+
+
+def _last_lead(membership: Membership) -> bool:
+    return (
+        membership.role == Role.LEAD_INSPECTOR
+        and not Membership.objects.filter(
+            inspection=membership.inspection_id, role=Role.LEAD_INSPECTOR
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def membership_role_change(
+    *, actor: Any, inspection: Inspection, membership_id: int, role: str
+) -> Membership:
+    """Give a team member another role; an inspection keeps at least one lead inspector."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update()
+            .select_related("user")
+            .get(pk=membership_id, inspection=inspection)
+        )
+        before = membership.role
+        if before == role:
+            return membership
+        if _last_lead(membership):
+            raise Refused(
+                [
+                    f"{membership.user.get_username()} is the only lead inspector: add another "
+                    "lead inspector before changing this role."
+                ]
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_record(
+            actor=actor,
+            inspection=inspection,
+            action=AuditEvent.Action.CHANGE,
+            object_type="membership",
+            object_id=membership.pk,
+            summary=f"Made {membership.user.get_username()} {membership.get_role_display()}",
+            before={"user": membership.user.get_username(), "role": before},
+            after={"user": membership.user.get_username(), "role": role},
+        )
+    return membership

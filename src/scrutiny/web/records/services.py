@@ -25,6 +25,7 @@ from scrutiny.web.evidence.models import Evidence, EvidenceIndicator, EvidenceQu
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
 from scrutiny.web.records.models import Assignment, Rating, RecordReading, SampledRecord
+from scrutiny.web.work.notifications import notify_assignments
 
 Ratings = dict[str, int | None]
 Notes = dict[str, dict[str, Any]]
@@ -133,6 +134,11 @@ def assignments_balance(
             summary=f"Assigned {len(unassigned)} records to {len(counts)} readers",
             after={"first_readings": dict(sorted(counts.items()))},
         )
+        notify_assignments(
+            inspection=inspection,
+            counts=Counter(by_key[chosen[str(r.pk)]] for r in unassigned),
+            second=False,
+        )
     return len(unassigned)
 
 
@@ -207,6 +213,9 @@ def second_readings_choose(
                         a.sampled_record.record: a.reader.get_username() for a in made
                     }
                 },
+            )
+            notify_assignments(
+                inspection=inspection, counts=Counter(a.reader for a in made), second=True
             )
     return made
 

@@ -313,6 +313,17 @@ def reading_form_view(
             f"Viewed the submitted reading of record {record.record}",
             assignment.pk,
         )
+        # The reader's next record still to read, so they go straight on.
+        context["next_assignment"] = (
+            Assignment.objects.filter(
+                inspection=inspection,
+                reader=request.user,
+                status__in=(Assignment.Status.ASSIGNED, Assignment.Status.DRAFT),
+            )
+            .select_related("sampled_record")
+            .order_by("sampled_record__position", "kind")
+            .first()
+        )
         return render(request, "records/reading_submitted.html", context)
     if request.method != "POST":
         _seen(

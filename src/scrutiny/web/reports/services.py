@@ -51,6 +51,7 @@ from scrutiny.web.reports.models import (
     Statement,
     TeamMembers,
 )
+from scrutiny.web.work.notifications import notify_comment, notify_shared_draft
 
 Status = Report.Status
 Part = Statement.Part
@@ -432,16 +433,19 @@ def report_share(*, actor: Any, inspection: Inspection, expected_version: int) -
             return []
         return ["The report has no statements yet: there is nothing to share."]
 
-    return _transition(
-        actor=actor,
-        inspection=inspection,
-        expected_version=expected_version,
-        allowed_from=(Status.DRAFT,),
-        to=Status.SHARED,
-        verb="shared with the partnership",
-        reasons=reasons,
-        extra={"shared_by": acting_user(actor), "shared_at": timezone.now()},
-    )
+    with transaction.atomic():
+        report = _transition(
+            actor=actor,
+            inspection=inspection,
+            expected_version=expected_version,
+            allowed_from=(Status.DRAFT,),
+            to=Status.SHARED,
+            verb="shared with the partnership",
+            reasons=reasons,
+            extra={"shared_by": acting_user(actor), "shared_at": timezone.now()},
+        )
+        notify_shared_draft(inspection=inspection)
+    return report
 
 
 def report_make_final(*, actor: Any, inspection: Inspection, expected_version: int) -> Report:
@@ -522,6 +526,7 @@ def comment_add(*, actor: Any, statement: Statement, text: str) -> Comment:
             summary=f"Commented on statement {statement.ident} for factual accuracy",
             after={"statement": statement.ident, "statement_text": statement.text, "text": text},
         )
+        notify_comment(inspection=inspection)
     return comment
 
 

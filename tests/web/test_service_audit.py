@@ -51,6 +51,8 @@ from scrutiny.web.evidence import services as evidence
 from scrutiny.web.inspections import services as inspections
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.jobs.services import run_ready_jobs
+from scrutiny.web.plans import services as plans
+from scrutiny.web.plans.models import Plan
 from scrutiny.web.records import services as records
 from scrutiny.web.records.models import Assignment, RecordReading
 from scrutiny.web.reports import services as reports
@@ -59,6 +61,7 @@ from scrutiny.web.retention import services as retention
 from scrutiny.web.retention.models import Kind
 from scrutiny.web.surveys import services as surveys
 from scrutiny.web.surveys.models import SurveyImport
+from scrutiny.web.work import services as work
 
 pytestmark = pytest.mark.django_db
 
@@ -669,7 +672,15 @@ def _(c: Ctx) -> Callable[[], Any]:
 
 @case("reports.statement_move", "Moved statement")
 def _(c: Ctx) -> Callable[[], Any]:
-    s = statement(c)
+    # A statement with another below it in its list, so the move has somewhere to go.
+    rows = list(Statement.objects.filter(inspection=c.inspection).order_by("position", "id"))
+    s = next(
+        r
+        for r in rows
+        if any(
+            o.part == r.part and o.question == r.question and o.position > r.position for o in rows
+        )
+    )
     return lambda: reports.statement_move(
         actor=c.people["inspector"], statement=s, direction="down"
     )
@@ -903,6 +914,79 @@ def _(c: Ctx) -> Callable[[], Any]:
 
 
 # --- the tests -----------------------------------------------------------------------------
+
+
+# --- the timetable, team roles, report details, notification settings ----------------
+
+
+@case("inspections.membership_role_change", "Made volunteer")
+def _(c: Ctx) -> Callable[[], Any]:
+    member = Membership.objects.get(inspection=c.inspection, user=c.people["volunteer"])
+    return lambda: inspections.membership_role_change(
+        actor=c.people["lead"],
+        inspection=c.inspection,
+        membership_id=member.pk,
+        role=Role.INSPECTOR,
+    )
+
+
+@case("plans.plan_create", "Created the timetable from notification on")
+def _(c: Ctx) -> Callable[[], Any]:
+    Plan.objects.filter(inspection=c.inspection).delete()
+    return lambda: plans.plan_create(
+        actor=c.people["lead"], inspection=c.inspection, notification_date=date(2026, 1, 5)
+    )
+
+
+@case("plans.plan_notification_move", "Moved the notification date to")
+def _(c: Ctx) -> Callable[[], Any]:
+    plan = Plan.objects.get(inspection=c.inspection)
+    return lambda: plans.plan_notification_move(
+        actor=c.people["lead"],
+        plan_id=plan.pk,
+        expected_version=plan.version,
+        notification_date=date(2026, 2, 2),
+    )
+
+
+@case("plans.stage_change_set", "Changed the timetable's stage")
+def _(c: Ctx) -> Callable[[], Any]:
+    plan = Plan.objects.get(inspection=c.inspection)
+    timetable = load_programme(c.inspection.programme).timetable
+    assert timetable is not None
+    return lambda: plans.stage_change_set(
+        actor=c.people["lead"],
+        plan_id=plan.pk,
+        expected_version=plan.version,
+        stage=next(st.id for st in timetable.stages if st.end_week is not None),
+        start=date(2026, 1, 12),
+        end=date(2026, 3, 16),
+        done_on=None,
+    )
+
+
+@case("reports.report_details_update", "Changed the report's key facts")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: reports.report_details_update(
+        actor=c.people["lead"],
+        inspection=c.inspection,
+        expected_version=report(c).version,
+        publication_date=date(2026, 6, 1),
+        key_facts=[["Children aged 0 to 17", "21,000", "Synthetic statistics", "2025"]],
+        team=[("Lead inspector", "Care Inspectorate", 1)],
+        progress_review_intention="",
+        progress_review_timescale="",
+    )
+
+
+@case("work.notification_settings_update", "Changed the e-mail notifications of inspector")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: work.notification_settings_update(
+        actor=c.people["inspector"],
+        user=c.people["inspector"],
+        expected_version=1,
+        choices={kind: False for kind in ("assignments", "shared_draft", "comments", "sign_off")},
+    )
 
 
 def test_every_service_function_has_a_case() -> None:

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from scrutiny.web.accounts.models import User
 from scrutiny.web.audit.models import AuditEvent
-from scrutiny.web.evaluations.models import GroupEvaluation
+from scrutiny.web.evaluations.models import GroupEvaluation, TeamJudgement
+from scrutiny.web.evaluations.services import team_judgement_record
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.records.models import Assignment
 from scrutiny.web.reports import services as report_services
@@ -105,7 +106,17 @@ def test_comments_and_sign_off_wait_for_the_roles_that_act_on_them(
         assert "The team has shared the draft report with you for factual accuracy." in partner
     Comment.objects.update(resolution="Done", resolved_at="2026-01-01T00:00:00Z")
     cite_everything(inspection, people["inspector"])
-    Inspection.objects.filter(pk=inspection.pk).update(children_not_safe_concerning=False)
+    team_judgement_record(
+        actor=people["lead"],
+        inspection=inspection,
+        judgement="children_not_safe_concerning",
+        decision=False,
+        reason="Few children said so, and engagement did not echo it.",
+        expected_version=TeamJudgement.objects.filter(inspection=inspection)
+        .values_list("version", flat=True)
+        .first()
+        or 0,
+    )
     assert agree(client_for("lead"), inspection).status_code == 302
     page = client_for("assurer").get(MY_WORK).content.decode()
     assert "The team has agreed the evaluations: they wait for your sign-off." in page
@@ -158,7 +169,17 @@ def test_it_e_mails_the_shared_draft_comments_and_sign_off_requests(
         report_services.comment_add(actor=people["partner"], statement=first, text="A fact")
     assert sorted(m.to[0] for m in mail.outbox[1:]) == ["inspector@example.org", "lead@example.org"]
     cite_everything(inspection, people["inspector"])
-    Inspection.objects.filter(pk=inspection.pk).update(children_not_safe_concerning=False)
+    team_judgement_record(
+        actor=people["lead"],
+        inspection=inspection,
+        judgement="children_not_safe_concerning",
+        decision=False,
+        reason="Few children said so, and engagement did not echo it.",
+        expected_version=TeamJudgement.objects.filter(inspection=inspection)
+        .values_list("version", flat=True)
+        .first()
+        or 0,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         agree(client_for("lead"), inspection)
     assert mail.outbox[-1].to == ["assurer@example.org"]

@@ -17,8 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from scrutiny.web.accounts.models import User
 from scrutiny.web.evidence.models import Evidence
-from scrutiny.web.evidence.services import attachment_add
+from scrutiny.web.evidence.services import Upload, attachment_add
 from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.partnership.services import sent_document_create
 from scrutiny.web.records.models import Assignment, SampledRecord
 from scrutiny.web.reports.models import Comment, Report, Statement
 from scrutiny.web.rules import DenyWithoutRuleMiddleware
@@ -26,8 +27,10 @@ from scrutiny.web.surveys.models import SurveyImport
 
 from .conftest import PERSONAS
 
-SIGNED_IN = {"admin", "lead", "inspector", "volunteer", "assurer", "partner", "outsider"}
-MEMBERS = {"lead", "inspector", "volunteer", "assurer", "partner"}
+SIGNED_IN = {"admin", "lead", "inspector", "volunteer", "assurer", "partner", "reader", "outsider"}
+# The partnership reader opens the inspection's overview and the reading forms of the
+# records assigned to them (test_partnership), nothing else.
+MEMBERS = {"lead", "inspector", "volunteer", "assurer", "partner", "reader"}
 CASE_READERS = {"lead", "inspector", "assurer"}
 REPORT_TEAM_ROLES = {"lead", "inspector", "volunteer", "assurer"}
 
@@ -108,6 +111,24 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     # What waits for each person, across their inspections, and their e-mail choices.
     "work:my_work": ("GET", SIGNED_IN, 200),
     "work:notifications": ("GET", SIGNED_IN, 200),
+    # The partnership's part (scrutiny.web.partnership): its own narrow pages; the team
+    # receives its documents; readers are paired by those who manage the readings.
+    "partnership:home": ("GET", {"partner"}, 200),
+    "partnership:send": ("GET", {"partner"}, 200),
+    "partnership:coordinators": ("GET", {"partner"}, 200),
+    "partnership:documents": ("GET", {"lead", "inspector"}, 200),
+    "partnership:decide": ("GET", {"lead", "inspector"}, 200),
+    "partnership:file": ("GET", {"partner", "lead", "inspector"}, 200),
+    "partnership:readers": ("GET", {"lead", "assurer"}, 200),
+    # After publication (url_kwargs publishes the report for the action plan's pages).
+    "partnership:action_plan": ("GET", {"partner", "lead", "inspector", "assurer"}, 200),
+    "partnership:action_add": ("GET", {"partner"}, 200),
+    # Nothing to submit yet: the refusal comes back on the plan's page.
+    "partnership:action_plan_submit": ("POST", {"partner"}, 302),
+    # Any lead or inspector opens it; only the named link inspector's review is taken.
+    "partnership:action_plan_review": ("GET", {"lead", "inspector"}, 200),
+    "partnership:link_inspector": ("GET", {"lead"}, 200),
+    "partnership:progress_review": ("GET", {"lead"}, 200),
     "audit:list": ("GET", {"lead", "assurer"}, 200),
     "audit:csv": ("GET", {"lead", "assurer"}, 200),
 }
@@ -197,6 +218,10 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
             defaults={"survey": "staff", "size": 1, "content_hash": "x", "status": "done"},
         )[0].pk
     kwargs |= _report_kwargs(name, params, inspection)
+    if "document_id" in params:
+        kwargs["document_id"] = _sent_document(inspection)
+    if name.startswith("partnership:action"):
+        Report.objects.filter(inspection=inspection).update(status=Report.Status.PUBLISHED)
     if "membership_id" in params:
         # A fresh member each time, so an allowed removal has something to remove.
         spare = User.objects.create_user(username=f"spare-{next(_spare)}")
@@ -241,6 +266,20 @@ def _attachment(note: Evidence) -> int:
     staged.parent.mkdir(parents=True, exist_ok=True)
     staged.write_bytes(b"%PDF-1.4\n%%EOF\n")
     return attachment_add(actor="test", evidence=note, path=staged, file_name="matrix.pdf").pk
+
+
+def _sent_document(inspection: Inspection) -> int:
+    """A PDF the partnership sent the team (the store is a temporary folder in tests)."""
+    staged = Path(settings.ATTACHMENTS_DIR) / "sent.pdf"
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    staged.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    return sent_document_create(
+        actor="test",
+        inspection=inspection,
+        kind="document",
+        title="Minutes",
+        upload=Upload(path=staged, file_name="minutes.pdf"),
+    ).pk
 
 
 def _inspectors_assignment(inspection: Inspection) -> int:

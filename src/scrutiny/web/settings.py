@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "scrutiny.web.reports",
     "scrutiny.web.plans",
     "scrutiny.web.work",
+    "scrutiny.web.partnership",
 ]
 
 MIDDLEWARE = [

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("scrutiny.web.audit.urls")),
     path("", include("scrutiny.web.plans.urls")),
     path("", include("scrutiny.web.work.urls")),
+    path("", include("scrutiny.web.partnership.urls")),
 ]

@@ -8,6 +8,7 @@ from scrutiny.core.bundle import BundleInvalid
 from scrutiny.core.methodology import load_programme
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
+from scrutiny.web.inspections.access import inspections_visible_to
 from scrutiny.web.inspections.bundle_io import bundle_export, bundle_import
 from scrutiny.web.inspections.forms import (
     BundleImportForm,
@@ -26,6 +27,7 @@ from scrutiny.web.inspections.services import (
     membership_remove,
     membership_role_change,
 )
+from scrutiny.web.partnership.selectors import follow_up, progress_links
 from scrutiny.web.plans.selectors import inspection_phase, timeline_for
 from scrutiny.web.reports.selectors import report_for, shared_with_partnership
 from scrutiny.web.rules import administrator, inspection_permission, signed_in
@@ -36,7 +38,9 @@ from scrutiny.web.work.selectors import next_actions
 def inspection_list_view(request: HttpRequest) -> HttpResponse:
     inspections = list(inspection_list(user=request.user))
     # The phase follows the work (scrutiny.web.plans), not the field typed at creation.
-    rows = [(i, inspection_phase(inspection=i)) for i in inspections]
+    # A progress review is listed with the inspection it follows up (scrutiny.web.partnership).
+    links = progress_links(inspections=inspections)
+    rows = [(i, inspection_phase(inspection=i), links.get(i.pk, [])) for i in inspections]
     return render(request, "inspections/list.html", {"inspections": inspections, "rows": rows})
 
 
@@ -105,6 +109,8 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
             "role_label": Role(inspection.viewer_role).label if inspection.viewer_role else None,
             "report": report,
             "report_shared": report is not None and shared_with_partnership(report),
+            "follow_up": follow_up(inspection=inspection),
+            "visible": set(inspections_visible_to(request.user).values_list("pk", flat=True)),
         },
     )
 

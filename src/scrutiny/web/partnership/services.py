@@ -176,7 +176,7 @@ def sent_document_accept(
         audit_record(
             actor=actor,
             inspection=inspection,
-            action=AuditEvent.Action.UPDATE,
+            action=AuditEvent.Action.CHANGE,
             object_type="sent_document",
             object_id=document.pk,
             summary=f"Accepted {document.title[:120]} into evidence as {note.ident}",
@@ -202,7 +202,7 @@ def sent_document_return(
         audit_record(
             actor=actor,
             inspection=inspection,
-            action=AuditEvent.Action.UPDATE,
+            action=AuditEvent.Action.CHANGE,
             object_type="sent_document",
             object_id=document.pk,
             summary=f"Returned {document.title[:120]} to the partnership",
@@ -259,7 +259,7 @@ def reader_pairing_set(
         audit_record(
             actor=actor,
             inspection=inspection,
-            action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+            action=AuditEvent.Action.CHANGE if before else AuditEvent.Action.CREATE,
             object_type="reader_pairing",
             object_id=pairing.pk,
             summary=f"Paired {pairing.reader.get_username()} with "
@@ -299,7 +299,7 @@ def link_inspector_name(*, actor: Any, inspection: Inspection, user_id: int) -> 
         audit_record(
             actor=actor,
             inspection=inspection,
-            action=AuditEvent.Action.UPDATE,
+            action=AuditEvent.Action.CHANGE,
             object_type="action_plan",
             object_id=plan.pk,
             summary=f"Named {plan.link_inspector.get_username()} link inspector",  # type: ignore[union-attr]
@@ -393,7 +393,7 @@ def action_plan_submit(*, actor: Any, inspection: Inspection, expected_version: 
         audit_record(
             actor=actor,
             inspection=inspection,
-            action=AuditEvent.Action.UPDATE,
+            action=AuditEvent.Action.CHANGE,
             object_type="action_plan",
             object_id=plan.pk,
             summary="The partnership submitted its action plan",
@@ -429,7 +429,7 @@ def action_plan_review(
         audit_record(
             actor=actor,
             inspection=inspection,
-            action=AuditEvent.Action.UPDATE,
+            action=AuditEvent.Action.CHANGE,
             object_type="action_plan",
             object_id=plan.pk,
             summary="The link inspector "

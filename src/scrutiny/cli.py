@@ -168,7 +168,9 @@ def _print_table(bundle: Bundle, evaluation: Evaluation) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
+    from scrutiny.core.refusal import Refused
     from scrutiny.core.report import build_report, render_report
+    from scrutiny.core.word.template import check_template, explain_failure
 
     template = Path(args.template) if args.template else None
     if template is not None:
@@ -178,14 +180,26 @@ def _report(args: argparse.Namespace) -> None:
             raise InvalidInput([f"{template}: cannot read: no such file"])
     bundle = _read_bundle(args.bundle)
     report = build_report(bundle, load_programme(bundle.programme))
+    warnings: list[str] = []
+    if template is not None:
+        try:
+            warnings = check_template(template).warnings
+        except Refused as exc:
+            raise InvalidInput(
+                [f"{template}: not a usable Word template: {r}" for r in exc.reasons]
+            ) from None
     try:
         data = render_report(report, args.format, version=args.version, template=template)
     except Exception as exc:
         # python-docx has no single error for "not a Word document" (zip, XML, package).
         if template is None:
             raise
-        raise InvalidInput([f"{template}: not a usable Word template: {exc}"]) from None
+        raise InvalidInput(
+            [f"{template}: not a usable Word template: {explain_failure(exc)}"]
+        ) from None
     Path(args.output).write_bytes(data)
+    for warning in warnings:
+        print(f"{template}: {warning}", file=sys.stderr)
 
 
 def _schema(args: argparse.Namespace) -> None:

@@ -18,6 +18,10 @@ from scrutiny.web.reports.models import Comment, Report, Statement
 
 from .conftest import PASSWORD
 
+FRENCH_TEMPLATE = (
+    Path(__file__).parents[1] / "data" / "word-templates" / "docxtpl" / "header_footer_tpl.docx"
+)
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW = "Police, health and social work met the same day in every urgent case we read."
@@ -37,8 +41,9 @@ def tick(label: Any) -> None:
 
 
 def test_the_team_writes_the_report_and_the_partnership_checks_it(
-    visitor: Any, inspection: Inspection, lead_and_partner: None, tmp_path: Path
+    visitor: Any, inspection: Inspection, lead_and_partner: None, tmp_path: Path, settings: Any
 ) -> None:
+    settings.REPORT_TEMPLATES_DIR = tmp_path / "report-templates"
     base = f"/inspections/{inspection.pk}"
     lead = visitor()
     lead.sign_in("lesley")
@@ -155,6 +160,11 @@ def test_the_team_writes_the_report_and_the_partnership_checks_it(
     for version in ("public", "internal", "young-people"):
         lead.goto(f"{base}/report/read/{version}/")
     lead.goto(f"{base}/report/template/")
+    # A real French Word template: kept, and its placeholders Scrutiny does not fill named.
+    page.get_by_label("Word template (.docx)").set_input_files(str(FRENCH_TEMPLATE))
+    page.get_by_role("button", name="Upload the template").click()
+    expect(page.get_by_role("status").last).to_contain_text("{{date}}, {{company_name}}")
+    lead.check()
     lead.goto(f"{base}/report/comments/")
     lead.goto(f"{base}/report/draft/")
     lead.goto(f"{base}/report/")

@@ -224,3 +224,20 @@ def test_a_broken_timetable_is_refused_with_the_stage_named(tmp_path, old, new, 
     with pytest.raises(ProgrammeInvalid, match="timetable") as info:
         load_programme_file(broken)
     assert message in str(info.value)
+
+
+def test_every_signal_has_words_for_the_pages():
+    from typing import get_args
+
+    from scrutiny.core.timetable.model import SIGNAL_TEXT, Signal
+
+    assert set(SIGNAL_TEXT) == set(get_args(Signal))
+    timetable = _timetable("care-and-protection-2018")
+    [done] = [
+        d
+        for d in schedule(
+            timetable, notification=MONDAY, today=MONDAY, signals={"report_published"}
+        )
+        if d.stage.id == "publication"
+    ]
+    assert done.done_text == "The report is published"

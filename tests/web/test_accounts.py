@@ -98,7 +98,7 @@ def test_it_throttles_guessing_after_a_wrong_code(alice: User) -> None:
 def test_demo_accounts_skip_the_second_factor_outside_production(settings: Any) -> None:
     User.objects.create_user(username="demo", password=PASSWORD, is_demo=True)
     client = Client()
-    assert sign_in(client, "demo")["Location"] == "/"
+    assert sign_in(client, "demo")["Location"] == reverse("work:my_work")
     assert client.get("/").status_code == 200
     settings.DEMO_ACCOUNTS_SKIP_TWO_FACTOR = False
     assert client.get("/")["Location"] == reverse("accounts:two_factor")

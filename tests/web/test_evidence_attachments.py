@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIRequest
@@ -43,7 +44,13 @@ def zipped(names: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-DOCX_BYTES = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+def _word_document() -> bytes:
+    out = io.BytesIO()
+    docx.Document().save(out)
+    return out.getvalue()
+
+
+DOCX_BYTES = _word_document()
 
 
 def url(name: str, inspection: Inspection, **kwargs: Any) -> str:
@@ -127,7 +134,11 @@ def test_a_png_named_pdf_is_kept_as_a_png(client_for: Any, inspection: Inspectio
         (
             "macro.docx",
             zipped(
-                {"[Content_Types].xml": b"", "word/document.xml": b"", "word/vbaProject.bin": b"x"}
+                {
+                    "[Content_Types].xml": b"<Types/>",
+                    "word/document.xml": b"",
+                    "word/vbaProject.bin": b"x",
+                }
             ),
             "contains macros",
         ),  # fmt: skip
@@ -150,6 +161,77 @@ def test_it_refuses_files_that_are_not_what_we_keep_whatever_their_name(
     assert not EvidenceAttachment.objects.exists()
     assert stored_files(settings) == []
     assert "The child protection committee&#x27;s improvement plan" in page
+
+
+WORD = Path(__file__).parents[1] / "data" / "word-templates"
+
+
+def _with_parts(source: Path, parts: dict[str, bytes]) -> bytes:
+    """A real Word document with some parts replaced or added."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            if item.filename not in parts:
+                zout.writestr(item, zin.read(item))
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    return out.getvalue()
+
+
+BLANK = WORD / "python-docx/doc-word-default-blank.docx"
+REMOTE_TEMPLATE = _with_parts(
+    BLANK,
+    {
+        "word/_rels/settings.xml.rels": (
+            b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/attachedTemplate" Target="https://203.0.113.9/t.dotm" '
+            b'TargetMode="External"/></Relationships>'
+        )
+    },
+)
+with zipfile.ZipFile(BLANK) as _zf:
+    DISGUISED_MACROS = _with_parts(
+        BLANK,
+        {
+            "[Content_Types].xml": _zf.read("[Content_Types].xml").replace(
+                b"</Types>",
+                b'<Override PartName="/word/notes.bin" '
+                b'ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+            ),
+            "word/notes.bin": b"\xd0\xcf\x11\xe0",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            REMOTE_TEMPLATE,
+            "This Word document links to files outside it, which Word would fetch when anyone "
+            "opens it: the Word template it is attached to in the document settings "
+            "(https://203.0.113.9/t.dotm).",
+        ),
+        (DISGUISED_MACROS, "This Word document contains macros."),
+    ],
+)
+def test_it_refuses_word_documents_that_fetch_or_run_anything(
+    data: bytes, message: str, client_for: Any, inspection: Inspection
+) -> None:
+    response = attach(client_for("lead"), inspection, upload("minutes.docx", data))
+    assert response.status_code == 400
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not EvidenceAttachment.objects.exists()
+
+
+def test_it_keeps_a_word_document_with_links_to_websites(
+    client_for: Any, inspection: Inspection
+) -> None:
+    # A hyperlink is followed only when a reader clicks it; nothing is fetched on opening.
+    data = (WORD / "python-docx/par-hyperlinks.docx").read_bytes()
+    assert attach(client_for("lead"), inspection, upload("links.docx", data)).status_code == 302
+    assert EvidenceAttachment.objects.get().content_type == DOCX
 
 
 def test_the_service_refuses_an_unreadable_or_missing_file(

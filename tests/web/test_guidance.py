@@ -84,3 +84,14 @@ def test_empty_states_say_who_can_act(client_for: Any, inspection: Inspection) -
     assert "Only a site administrator can create an inspection" in page
     sample = client_for("inspector").get(reverse("records:sample", args=[inspection.pk]))
     assert "The lead inspector or a quality assurer imports the sample" in sample.content.decode()
+
+
+def test_it_will_not_remove_the_only_lead_inspector(
+    client_for: Any, inspection: Inspection
+) -> None:
+    lead = _member(inspection, "lead")
+    url = reverse("inspections:team_remove", args=[inspection.pk, lead.pk])
+    response = client_for("admin").post(url)
+    assert response.status_code == 422
+    assert "is the only lead inspector: add another lead inspector" in response.content.decode()
+    assert Membership.objects.filter(pk=lead.pk).exists()

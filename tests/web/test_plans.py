@@ -182,3 +182,19 @@ def test_the_phase_follows_the_work(inspection: Inspection, client_for: Any) -> 
     timeline = timeline_for(inspection=inspection)
     statuses = {d.stage.id: d.status.value for d in timeline.stages}
     assert statuses["publication"] == statuses["draft_shared"] == "done"
+
+
+def test_a_stage_the_programme_lacks_is_404(inspection: Inspection, client_for: Any) -> None:
+    assert client_for("lead").get(_url("stage", inspection, stage="lunch")).status_code == 404
+
+
+def test_many_overdue_stages_are_counted_not_listed(
+    inspection: Inspection, client_for: Any
+) -> None:
+    # The demo inspection was notified in 2019 and its report is not published.
+    overdue = timeline_for(inspection=inspection).overdue
+    assert len(overdue) > 3
+    home = client_for("lead").get(reverse("inspections:home", args=[inspection.pk]))
+    page = home.content.decode()
+    assert f"{len(overdue)} stages of the timetable are overdue." in page
+    assert page.count("Overdue: ") == 3

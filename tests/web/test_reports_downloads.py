@@ -182,6 +182,69 @@ def test_the_administrator_replaces_and_removes_the_template(
     assert not ReportTemplate.objects.exists() and list(directory.iterdir()) == []
 
 
+WORD_TEMPLATES = Path(__file__).parents[1] / "data" / "word-templates"
+
+
+def test_a_french_word_template_is_kept_and_its_unknown_placeholders_reported(
+    client_for: Any, inspection: Inspection
+) -> None:
+    lead = client_for("lead")
+    content = (WORD_TEMPLATES / "docxtpl/header_footer_tpl.docx").read_bytes()
+    response = upload(lead, inspection, "maison.docx", content)
+    assert response.status_code == 302
+    page = lead.get(response["Location"]).content.decode()
+    assert "The Word template maison.docx is in use." in page
+    assert (
+        "Check the template: Scrutiny does not know these placeholders and leaves them as "
+        "they are: {{p mysubdoc}}, {{date}}, {{company_name}}. The ones it fills are "
+        "{{title}}, {{partnership}}, {{reference}}, {{version}}, {{status}}."
+    ) in page
+    # The template's page keeps saying so, after the message has gone.
+    page = lead.get(url("template", inspection)).content.decode()
+    assert "To check" in page and "they are: {{p mysubdoc}}, {{date}}" in page
+    out = docx.Document(io.BytesIO(download(lead, inspection, "public", "docx").content))
+    assert {p.style.style_id for p in out.paragraphs if p.style.name == "Heading 1"} == {"Titre1"}
+    assert out.core_properties.author == "Care Inspectorate"
+
+
+def test_a_template_with_a_picture_linked_from_outside_is_refused_with_the_reason(
+    client_for: Any, inspection: Inspection, settings: Any
+) -> None:
+    content = (WORD_TEMPLATES / "python-docx/shp-inline-shape-access.docx").read_bytes()
+    response = upload(client_for("lead"), inspection, "linked.docx", content)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "A picture in the body is not stored in the document but linked to" in page
+    assert "Insert &gt; Pictures &gt; This Device" in page
+    assert not ReportTemplate.objects.exists()
+    directory = Path(settings.REPORT_TEMPLATES_DIR)
+    assert not directory.exists() or list(directory.iterdir()) == []
+
+
+def test_a_kept_template_that_can_no_longer_be_used_is_explained_not_a_server_error(
+    client_for: Any, inspection: Inspection, settings: Any
+) -> None:
+    # Kept before the checks refused pictures linked from outside.
+    directory = Path(settings.REPORT_TEMPLATES_DIR)
+    directory.mkdir(parents=True)
+    source = WORD_TEMPLATES / "python-docx/shp-inline-shape-access.docx"
+    (directory / "old.docx").write_bytes(source.read_bytes())
+    ReportTemplate.objects.create(
+        inspection=inspection, file_name="old.docx", stored_name="old.docx", size=1, sha256="0"
+    )
+    lead = client_for("lead")
+    response = lead.get(url("download", inspection, report_version="public", file_type="docx"))
+    assert response.status_code == 302
+    assert response["Location"] == url("template", inspection)
+    page = lead.get(response["Location"]).content.decode()
+    assert "The Word file could not be made: the Word template in use can no longer be used." in (
+        page
+    )
+    assert "A picture in the body is not stored in the document" in page
+    assert "It can no longer be used: A picture in the body" in page
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
@@ -190,24 +253,39 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def _types(main: str) -> bytes:
+    return (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Override PartName="/word/document.xml" ContentType="{main}"/></Types>'
+    ).encode()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"just some text", "this is not a Word document (.docx), whatever its name says"),
-        (_zip({"a.txt": b"x"}), "this zip file is not a Word document (.docx)"),
+        (b"just some text", "This is not a Word document (.docx), whatever its name says"),
+        (_zip({"a.txt": b"x"}), "This zip file is not a Word document (.docx)"),
         (
             _zip(
                 {
-                    "[Content_Types].xml": b"application/vnd.ms-word.document.macroEnabled.main+xml",
+                    "[Content_Types].xml": _types(
+                        "application/vnd.ms-word.document.macroEnabled.main+xml"
+                    ),
                     "word/document.xml": b"<x/>",
                 }
             ),
-            "not a Word template (.dotx) or a macro-enabled document (.docm)",
+            "The document contains macros, which are never run or kept",
+        ),
+        (
+            _zip({"[Content_Types].xml": b"<Types", "word/document.xml": b"<x/>"}),
+            "Its part [Content_Types].xml is damaged",
         ),
         (
             _zip(
                 {
-                    "[Content_Types].xml": b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    "[Content_Types].xml": _types(
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+                    ),
                     "word/document.xml": b"<broken",
                 }
             ),

@@ -41,6 +41,15 @@ def test_the_demo_inspector_lands_on_my_work_with_links_to_their_readings(
         reverse("accounts:login"), {"username": "inspector", "password": "a-long-test-password"}
     )
     assert response["Location"] == MY_WORK
+    # Opening the site's root first (sign-in?next=/) lands there too; a deeper page is kept.
+    for start, lands in (("/", MY_WORK), (_home(inspection), _home(inspection))):
+        other = Client()
+        login = other.get(start)["Location"]
+        next_url = login.split("next=")[1].replace("%2F", "/")
+        response = other.post(
+            login, {"username": "inspector", "password": "a-long-test-password", "next": next_url}
+        )
+        assert response["Location"] == lands
     page = client.get(MY_WORK).content.decode()
     open_ = Assignment.objects.filter(reader=inspector).order_by("sampled_record__position")
     assert len(open_) == 4
@@ -175,3 +184,39 @@ def test_each_person_turns_notifications_off_and_the_change_is_audited(
     assert event.before["assignments"] is True and event.after["assignments"] is False
     stale = client.post(url, {"version": 1})
     assert stale.status_code == 409
+
+
+def test_my_work_lists_the_statements_a_person_wrote(
+    inspection: Inspection, people: dict[str, User], client_for: Any
+) -> None:
+    mine = report_services.statement_create(
+        actor=people["inspector"],
+        inspection=inspection,
+        part="strengths",
+        question=2,
+        text="Staff knew the children well and acted quickly on concerns.",
+        plain=None,
+        evidence_ids=[],
+    )
+    page = client_for("inspector").get(MY_WORK).content.decode()
+    assert "Your report statements (1)" in page
+    assert reverse("reports:statement_edit", args=[inspection.pk, mine.pk]) in page
+    assert "Your report statements" not in client_for("lead").get(MY_WORK).content.decode()
+
+
+def test_a_change_rolled_back_sends_no_e_mail(
+    inspection: Inspection,
+    people: dict[str, User],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.db import transaction
+
+    people["inspector"].email = "inspector@example.org"
+    people["inspector"].save()
+    add_sample(inspection, records=2)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            assign(inspection, people["inspector"])
+            raise RuntimeError("something later in the same change failed")
+    assert mail.outbox == []
+    assert not Assignment.objects.filter(reader=people["inspector"]).exists()

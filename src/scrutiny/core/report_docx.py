@@ -5,22 +5,21 @@ Built from the same layout as the HTML. Headings use Word's built-in heading sty
 and carry a caption, and each chart is a PNG with alt text on its drawing.
 
 An organisation may supply its own template (`template=`): its styles, cover page,
-header and footer are kept. `{{title}}`, `{{partnership}}`, `{{reference}}`,
-`{{version}}` and `{{status}}` anywhere in its body, header or footer are filled in,
-and the report follows the template's own body. A template saved by Word holds only
-the styles it uses, so a style the report needs (Title, Heading 1, List Bullet ...) that
-the template lacks is copied in from Word's built-in definition, bullets and numbering
-included: the headings stay real headings whatever the template. A template without a
-header or footer gets the house ones (the footer numbers the pages).
+headers and footers are kept. `{{title}}`, `{{partnership}}`, `{{reference}}`,
+`{{version}}` and `{{status}}` (spaces inside allowed) anywhere in its body, headers or
+footers are filled in, and the report follows the template's own body. Opening,
+checking and completing a template is `scrutiny.core.word.template`'s work. A template
+saved by Word holds only the styles it uses, so a style the report needs (Title,
+Heading 1, List Bullet ...) that the template lacks is copied in from Word's built-in
+definition, bullets and numbering included: the headings stay real headings whatever
+the template. A template without a header or footer gets the house ones (the footer
+numbers the pages).
 """
 
 from __future__ import annotations
 
-import copy
 import io
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -46,23 +45,34 @@ from scrutiny.core.report_layout import (
     refs_text,
     version_label,
 )
+from scrutiny.core.word.properties import set_document_properties
+from scrutiny.core.word.template import ensure_styles, fill_placeholders, open_template
 
 _GREY = RGBColor(0x4D, 0x4D, 0x4D)
+# The author named in every DOCX's properties: the body that leads the inspections of
+# every programme Scrutiny ships.
+ORGANISATION = "Care Inspectorate"
 
 
 def render_docx(
     report: Report, *, version: Version = "public", template: Path | None = None
 ) -> bytes:
     doc_layout = layout(report, version)
-    doc = Document(str(template)) if template else Document()
-    props = doc.core_properties
-    props.title = doc_layout.title
-    props.subject = f"{report.partnership} · {report.reference}"
-    props.language = doc_layout.lang
-    props.keywords = version_label(version)
+    # A template is checked and made safe (links cut, missing parts added) by
+    # `scrutiny.core.word.template`; it refuses one it cannot use, saying why.
+    doc = open_template(template)[0] if template else Document()
+    set_document_properties(
+        doc,
+        organisation=ORGANISATION,
+        title=doc_layout.title,
+        subject=f"{report.partnership} · {report.reference}",
+        keywords=version_label(version),
+        status=report.status.capitalize(),
+        language=doc_layout.lang,
+    )
     if template:
-        _ensure_styles(doc)
-        _fill_placeholders(doc, _placeholders(report, doc_layout))
+        ensure_styles(doc, _NEEDED_STYLES)
+        fill_placeholders(doc, placeholder_values(report, doc_layout))
         _house_header_and_footer(doc, report, only_where_missing=True)
         if any(p.text.strip() for p in doc.paragraphs):  # a cover page: the report follows it
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -75,50 +85,15 @@ def render_docx(
     return out.getvalue()
 
 
-def _placeholders(report: Report, doc_layout: Layout) -> dict[str, str]:
+def placeholder_values(report: Report, doc_layout: Layout) -> dict[str, str]:
+    """What each of the template's placeholders (KNOWN_PLACEHOLDERS) becomes."""
     return {
-        "{{title}}": doc_layout.title,
-        "{{partnership}}": report.partnership,
-        "{{reference}}": report.reference,
-        "{{version}}": version_label(doc_layout.version),
-        "{{status}}": report.status.capitalize(),
+        "title": doc_layout.title,
+        "partnership": report.partnership,
+        "reference": report.reference,
+        "version": version_label(doc_layout.version),
+        "status": report.status.capitalize(),
     }
-
-
-def _fill_placeholders(doc: DocxDocument, values: dict[str, str]) -> None:
-    paragraphs: list[Paragraph] = list(_all_paragraphs(doc.paragraphs, doc.tables))
-    for section in doc.sections:
-        for part in (
-            section.header,
-            section.footer,
-            section.first_page_header,
-            section.first_page_footer,
-        ):
-            # Reading a header the section does not define would add an empty one.
-            if not part.is_linked_to_previous:
-                paragraphs += _all_paragraphs(part.paragraphs, part.tables)
-    for paragraph in paragraphs:
-        if "{{" not in paragraph.text:
-            continue
-        # Word splits text into runs at whim; a placeholder split across runs is rejoined
-        # into the first run, keeping that run's formatting.
-        text = paragraph.text
-        for key, value in values.items():
-            text = text.replace(key, value)
-        runs = paragraph.runs
-        if runs:
-            runs[0].text = text
-            for run in runs[1:]:
-                run.text = ""
-
-
-def _all_paragraphs(paragraphs: Iterable[Paragraph], tables: Iterable[Any]) -> list[Paragraph]:
-    out = list(paragraphs)
-    for table in tables:
-        for row in table.rows:
-            for cell in row.cells:
-                out += _all_paragraphs(cell.paragraphs, cell.tables)
-    return out
 
 
 # The styles the report's blocks are written in (see _block and _table).
@@ -133,70 +108,6 @@ _NEEDED_STYLES = (
     "Caption",
     "Table Grid",
 )
-
-
-def _ensure_styles(doc: DocxDocument) -> None:
-    """Copy into a template each style the report needs and the template lacks, from
-    Word's built-in definitions (python-docx's default document), with the character
-    style each is linked to and the numbering its bullets or numbers come from."""
-    names = {s.name for s in doc.styles}
-    missing = [n for n in _NEEDED_STYLES if n not in names]
-    if not missing:
-        return
-    builtin = Document()
-    ids = {s.style_id for s in doc.styles}
-    for name in missing:
-        source = builtin.styles[name].element
-        style = copy.deepcopy(source)
-        link = style.find(qn("w:link"))
-        if link is not None and link.get(qn("w:val")) not in ids:
-            linked = builtin.styles.element.get_by_id(link.get(qn("w:val")))
-            if linked is not None:
-                doc.styles.element.append(copy.deepcopy(linked))
-                ids.add(link.get(qn("w:val")))
-            else:
-                style.remove(link)
-        num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
-        if num_id is not None:
-            num_id.set(qn("w:val"), _copy_numbering(doc, builtin, num_id.get(qn("w:val"))))
-        doc.styles.element.append(style)
-        ids.add(style.get(qn("w:styleId")))
-
-
-def _copy_numbering(doc: DocxDocument, builtin: DocxDocument, num_id: str) -> str:
-    """Copy one list definition (w:num and its w:abstractNum) into the template's own
-    numbering, under fresh ids; the template's own lists are left as they are."""
-    source = builtin.part.numbering_part.element
-    target = doc.part.numbering_part.element
-    num = next(n for n in source.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
-    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
-    abstract = next(
-        a
-        for a in source.findall(qn("w:abstractNum"))
-        if a.get(qn("w:abstractNumId")) == abstract_id
-    )
-
-    def fresh(tag: str, attribute: str) -> str:
-        used = [int(e.get(qn(attribute))) for e in target.findall(qn(tag))]
-        return str(max(used, default=0) + 1)
-
-    new_abstract = copy.deepcopy(abstract)
-    new_abstract.set(qn("w:abstractNumId"), fresh("w:abstractNum", "w:abstractNumId"))
-    for nsid in new_abstract.findall(qn("w:nsid")):  # Word tells lists apart by nsid
-        new_abstract.remove(nsid)
-    new_num = OxmlElement("w:num")
-    new_num.set(qn("w:numId"), fresh("w:num", "w:numId"))
-    pointer = OxmlElement("w:abstractNumId")
-    pointer.set(qn("w:val"), new_abstract.get(qn("w:abstractNumId")))
-    new_num.append(pointer)
-    # The schema wants every abstractNum before the first num.
-    nums = target.findall(qn("w:num"))
-    if nums:
-        nums[0].addprevious(new_abstract)
-    else:
-        target.append(new_abstract)
-    target.append(new_num)
-    return str(new_num.get(qn("w:numId")))
 
 
 def _house_style(doc: DocxDocument, report: Report) -> None:

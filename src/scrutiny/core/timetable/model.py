@@ -33,6 +33,20 @@ Signal = Literal[
     "report_published",
 ]
 
+# How the pages say that a signal completed a stage (never the signal's id).
+SIGNAL_TEXT: dict[str, str] = {
+    "notified": "The notification date has come",
+    "surveys_returned": "Survey responses are in",
+    "records_read": "Record readings are in",
+    "all_records_read": "Every assigned reading is submitted",
+    "evaluations_proposed": "The team has proposed its evaluations",
+    "evaluations_agreed": "The evaluation meeting has agreed the evaluations",
+    "evaluations_signed_off": "A quality assurer has signed off the evaluations",
+    "draft_shared": "The draft report is shared with the partnership",
+    "report_final": "The report is final",
+    "report_published": "The report is published",
+}
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")

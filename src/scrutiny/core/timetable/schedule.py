@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from scrutiny.core.timetable.model import Stage, Timetable
+from scrutiny.core.timetable.model import SIGNAL_TEXT, Stage, Timetable
 
 # A stage this close to its date is "due" and listed among the week's deadlines.
 DUE_WITHIN = timedelta(days=7)
@@ -60,6 +60,13 @@ class DatedStage:
     status: StageStatus
     # Why it is done: the signal, or the date the team recorded.
     done_because: str = ""
+
+    @property
+    def done_text(self) -> str:
+        """Why it is done, as the pages say it."""
+        if self.stage.done_when and self.done_because == self.stage.done_when:
+            return SIGNAL_TEXT[self.done_because]
+        return self.done_because[:1].upper() + self.done_because[1:]
 
     @property
     def open(self) -> bool:

@@ -25,7 +25,11 @@ from scrutiny.web.rules import administrator, password_only, public, two_factor_
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # The site's root is where an anonymous visitor starts: after signing in, people
+    # land on what waits for them (My work) instead.
+    if candidate == "/":
+        candidate = ""
+    if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

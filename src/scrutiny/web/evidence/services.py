@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import uuid
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from django.db.models import F, Max
 
 from scrutiny.core.digest import file_sha256
 from scrutiny.core.methodology import load_programme
+from scrutiny.core.word.package import WORD_MAIN, NotAWordDocument, read_word_package
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import acting_user, audit_record
 from scrutiny.web.evidence.models import (
@@ -369,6 +369,8 @@ EXTENSIONS = {
     DOCX: (".docx",),
 }
 ACCEPTED = "PDF, Word (.docx) or image (PNG, JPEG, GIF) files"
+# An attachment that unpacks beyond this is refused before anything parses it.
+ATTACHMENT_MAX_INFLATED = 200 * 1024 * 1024
 
 
 class AttachmentRefused(ValueError):
@@ -378,8 +380,8 @@ class AttachmentRefused(ValueError):
 def attachment_type(path: Path) -> tuple[str, str]:
     """(content type, extension) of a PDF, DOCX or image, from its content; else refuse.
 
-    Reads the first bytes, and for a zip only its central directory (a Word document is
-    a zip holding ``word/document.xml``), never the whole file.
+    Reads the first bytes, and for a zip its central directory, ``[Content_Types].xml``
+    and relationship parts (`scrutiny.core.word.package`), never the whole document.
     """
     try:
         with path.open("rb") as f:
@@ -390,22 +392,46 @@ def attachment_type(path: Path) -> tuple[str, str]:
         if head.startswith(magic):
             return content_type, ext
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise AttachmentRefused("The file is a damaged zip or Word document.") from exc
-        if "word/vbaProject.bin" in names:
-            raise AttachmentRefused(
-                "This Word document contains macros. Save it as a plain .docx or a PDF."
-            )
-        if "word/document.xml" in names and "[Content_Types].xml" in names:
-            return DOCX, ".docx"
-        raise AttachmentRefused(f"This zip file is not a Word document. Attach {ACCEPTED}.")
+        return _word_type(path)
     raise AttachmentRefused(
         "This file is not a PDF, a Word document (.docx) or an image (PNG, JPEG, GIF), "
         "whatever its name says."
     )
+
+
+def _word_type(path: Path) -> tuple[str, str]:
+    """A Word document is kept only without code and without links that Word follows
+    when it opens the file (a remote template, a linked picture): what a part is comes
+    from its declared content type, whatever it is named."""
+    try:
+        package = read_word_package(path, max_inflated=ATTACHMENT_MAX_INFLATED)
+    except NotAWordDocument as exc:
+        if exc.damaged:
+            raise AttachmentRefused("The file is a damaged zip or Word document.") from exc
+        if str(exc).startswith("this zip file"):
+            raise AttachmentRefused(
+                f"This zip file is not a Word document. Attach {ACCEPTED}."
+            ) from exc
+        raise AttachmentRefused(f"This Word document cannot be kept: {exc}") from exc
+    code = package.active_content()
+    if code:
+        raise AttachmentRefused(
+            f"This Word document contains {' and '.join(code)}. Save it as a plain .docx or a PDF."
+        )
+    if package.main_type != WORD_MAIN:
+        raise AttachmentRefused(
+            "This is not a Word document (.docx) but another Office file. "
+            "Save it as a plain .docx or a PDF."
+        )
+    fetched = [link for link in package.external if link.fetched_on_opening]
+    if fetched:
+        listed = "; ".join(f"{link.what} in {link.where} ({link.target})" for link in fetched)
+        raise AttachmentRefused(
+            "This Word document links to files outside it, which Word would fetch when "
+            f"anyone opens it: {listed}. In Word, insert the content itself (or save the "
+            "document as a PDF) and attach it again."
+        )
+    return DOCX, ".docx"
 
 
 def attachment_name(file_name: str, content_type: str) -> str:

@@ -122,6 +122,13 @@ def membership_remove(*, actor: Any, inspection: Inspection, membership_id: int)
         membership = Membership.objects.select_related("user").get(
             pk=membership_id, inspection=inspection
         )
+        if _last_lead(membership):
+            raise Refused(
+                [
+                    f"{membership.user.get_username()} is the only lead inspector: add another "
+                    "lead inspector before removing them."
+                ]
+            )
         before = {"user": membership.user.get_username(), "role": membership.role}
         membership.delete()
         audit_record(

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from scrutiny.core.bundle import BundleInvalid
 from scrutiny.core.methodology import load_programme
+from scrutiny.core.refusal import Refused
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.access import inspections_visible_to
@@ -184,15 +185,23 @@ def team_remove_view(
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_id, inspection=inspection
     )
+    refused: list[str] = []
     if request.method == "POST":
         name = membership.user.get_username()
-        membership_remove(actor=request.user, inspection=inspection, membership_id=membership_id)
-        messages.success(request, f"{name} removed from the team.")
-        return redirect("inspections:team", inspection_id=inspection.pk)
+        try:
+            membership_remove(
+                actor=request.user, inspection=inspection, membership_id=membership_id
+            )
+        except Refused as exc:
+            refused = exc.reasons
+        else:
+            messages.success(request, f"{name} removed from the team.")
+            return redirect("inspections:team", inspection_id=inspection.pk)
     return render(
         request,
         "inspections/team_remove.html",
-        {"inspection": inspection, "membership": membership},
+        {"inspection": inspection, "membership": membership, "refused": refused},
+        status=422 if refused else 200,
     )
 
 

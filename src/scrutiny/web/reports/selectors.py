@@ -19,6 +19,7 @@ from django.http import Http404
 from scrutiny.core.bundle import dump_bundle, parse_bundle
 from scrutiny.core.demo import make_demo
 from scrutiny.core.methodology import Programme, load_programme
+from scrutiny.core.refusal import Refused
 from scrutiny.core.report import (
     Format,
     Version,
@@ -30,6 +31,7 @@ from scrutiny.core.report import (
 from scrutiny.core.report import (
     Report as CoreReport,
 )
+from scrutiny.core.word.template import MAX_INFLATED, check_template
 from scrutiny.web.evidence.models import Evidence, EvidenceQuestion
 from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection
@@ -331,6 +333,17 @@ def synthetic_report() -> CoreReport:
 
 def template_path(template: ReportTemplate) -> Path:
     return Path(settings.REPORT_TEMPLATES_DIR) / template.stored_name
+
+
+def template_notes(template: ReportTemplate) -> list[str]:
+    """What the team should know about a kept template, as at its upload (placeholders
+    Scrutiny does not fill, links it removes), or why it can no longer be used."""
+    try:
+        return check_template(template_path(template), max_inflated=MAX_INFLATED).warnings
+    except Refused as exc:
+        return [f"It can no longer be used: {reason}" for reason in exc.reasons]
+    except OSError:
+        return ["The stored file cannot be read: upload the template again."]
 
 
 @dataclass(frozen=True)

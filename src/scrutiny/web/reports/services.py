@@ -16,8 +16,8 @@ published one stays as it was published.
 import os
 import shutil
 import uuid
-import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,12 @@ from django.utils import timezone
 from scrutiny.core.digest import file_sha256
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.refusal import Refused
+from scrutiny.core.word.template import (
+    MAX_INFLATED,
+    TemplateCheck,
+    check_template,
+    explain_failure,
+)
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import acting_user, actor_name, audit_record
 from scrutiny.web.evidence.models import Evidence
@@ -47,10 +53,9 @@ _PREFIX = {
     Part.STRENGTHS: "S",
     Part.AREAS_FOR_DEVELOPMENT: "A",
 }
-DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 # A template is styles, a cover and a logo or two: a zip that inflates beyond this is
 # refused before anything parses it (a "zip bomb").
-TEMPLATE_MAX_INFLATED = 50 * 1024 * 1024
+TEMPLATE_MAX_INFLATED = MAX_INFLATED
 
 
 def _report_row(inspection: Inspection) -> Report:
@@ -466,8 +471,10 @@ def comment_resolve(
 # --- the organisation's Word template ---------------------------------------------
 
 
-def _check_template(path: Path) -> None:
-    """Refuse anything but a Word document (.docx) small enough to open safely."""
+def _check_template(path: Path) -> TemplateCheck:
+    """Refuse anything but a Word document small enough to open safely and usable as a
+    template (`scrutiny.core.word.template`), with every reason; else what the person
+    uploading should know (links removed, placeholders not known)."""
     size = path.stat().st_size
     limit = settings.REPORT_TEMPLATE_MAX_BYTES
     if size == 0:
@@ -480,26 +487,9 @@ def _check_template(path: Path) -> None:
             ]  # fmt: skip
         )
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            inflated = sum(i.file_size for i in zf.infolist())
-            types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    except zipfile.BadZipFile:
-        raise Refused(
-            ["Template: this is not a Word document (.docx), whatever its name says."]
-        ) from None
-    if inflated > TEMPLATE_MAX_INFLATED:
-        raise Refused(["Template: the document unpacks to more than 50 MB; it is refused."])
-    if "word/document.xml" not in names:
-        raise Refused(["Template: this zip file is not a Word document (.docx)."])
-    if DOCX_MAIN.encode() not in types:
-        # .dotx and .docm declare other types; macros are never run or kept.
-        raise Refused(
-            [
-                "Template: save it from Word as a Word document (.docx), not a Word template "
-                "(.dotx) or a macro-enabled document (.docm)."
-            ]  # fmt: skip
-        )
+        return check_template(path, max_inflated=TEMPLATE_MAX_INFLATED)
+    except Refused as exc:
+        raise Refused([f"Template: {reason}" for reason in exc.reasons]) from None
 
 
 def _template_scope(inspection: Inspection | None) -> tuple[str, str]:
@@ -509,9 +499,15 @@ def _template_scope(inspection: Inspection | None) -> tuple[str, str]:
     return inspection.reference, "the Word template"
 
 
+@dataclass(frozen=True)
+class TemplateUploaded:
+    template: ReportTemplate
+    warnings: list[str]  # for the person uploading: links removed, unknown placeholders
+
+
 def template_upload(
     *, actor: Any, inspection: Inspection | None, path: Path, file_name: str
-) -> ReportTemplate:
+) -> TemplateUploaded:
     """Keep a staged upload as a Word template, replacing any earlier one of its scope:
     the inspection's own, or (``inspection=None``) the organisation's, which every
     inspection without its own uses.
@@ -522,7 +518,7 @@ def template_upload(
     """
     directory = Path(settings.REPORT_TEMPLATES_DIR)
     try:
-        _check_template(path)
+        check = _check_template(path)
         # Tried here, so a template that cannot be filled is refused now, not at download.
         from scrutiny.core.report import render_report
 
@@ -533,8 +529,10 @@ def template_upload(
         )
         try:
             render_report(trial, "docx", template=path)
+        except Refused as exc:
+            raise Refused([f"Template: {reason}" for reason in exc.reasons]) from None
         except Exception as exc:  # python-docx raises many kinds on a broken document
-            raise Refused([f"Template: Word could not use this document ({exc})."]) from None
+            raise Refused([f"Template: {explain_failure(exc)}"]) from None
         digest = file_sha256(path)
         size = path.stat().st_size
     except Refused:
@@ -576,7 +574,7 @@ def template_upload(
         raise
     if old:
         selectors.template_path(old).unlink(missing_ok=True)
-    return template
+    return TemplateUploaded(template, check.warnings)
 
 
 def template_remove(*, actor: Any, inspection: Inspection | None) -> bool:

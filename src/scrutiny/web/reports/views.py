@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from scrutiny.core.report import Version
 from scrutiny.core.report_html import render_html_fragment
+from scrutiny.core.word.template import KNOWN_PLACEHOLDERS
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.form_errors import run_service
@@ -587,7 +588,11 @@ def download_view(
     version = _version(inspection, report, report_version)
     if file_type not in selectors.FILE_TYPES:
         raise Http404
-    out = selectors.report_file(inspection=inspection, version=version, file_type=file_type)
+    try:
+        out = selectors.report_file(inspection=inspection, version=version, file_type=file_type)
+    except services.Refused as exc:
+        # A Word template kept before its checks grew stricter: say why, never a 500.
+        return _template_unusable(request, inspection, exc.reasons)
     audit_read(
         actor=request.user,
         inspection=inspection,
@@ -603,6 +608,23 @@ def download_view(
 
 
 # --- Word templates: the organisation's, and an inspection's own ----------------------
+
+
+def _template_unusable(
+    request: HttpRequest, inspection: Inspection, reasons: list[str]
+) -> HttpResponse:
+    messages.error(
+        request,
+        "The Word file could not be made: the Word template in use can no longer be used. "
+        + " ".join(reasons)
+        + " Upload a corrected template, or remove it to use the house style.",
+    )
+    kwargs = {"inspection_id": inspection.pk}
+    if _can(inspection, roles.MANAGE_REPORT_TEMPLATE):
+        return redirect("reports:template", **kwargs)
+    if _can(inspection, roles.VIEW_REPORT):
+        return redirect("reports:overview", **kwargs)
+    return redirect("reports:shared_draft", **kwargs)
 
 
 @inspection_permission(roles.MANAGE_REPORT_TEMPLATE)
@@ -638,7 +660,7 @@ def _template_page(request: HttpRequest, inspection: Inspection | None) -> HttpR
             upload = form.cleaned_data["template"]
             path = store_upload(upload, directory=settings.REPORT_TEMPLATES_DIR, suffix=".docx")
             try:
-                services.template_upload(
+                uploaded = services.template_upload(
                     actor=request.user, inspection=inspection, path=path, file_name=upload.name
                 )
             except services.Refused as exc:
@@ -646,17 +668,22 @@ def _template_page(request: HttpRequest, inspection: Inspection | None) -> HttpR
                     form.add_error("template", reason.removeprefix("Template: "))
             else:
                 messages.success(request, f"The Word template {upload.name} is in use.")
+                for warning in uploaded.warnings:
+                    messages.warning(request, f"Check the template: {warning}")
                 return _template_page_redirect(inspection)
+    own = selectors.template_of(inspection=inspection)
     return render(
         request,
         "reports/template.html",
         {
             "inspection": inspection,
             "form": form,
-            "own": selectors.template_of(inspection=inspection),
+            "own": own,
+            "notes": selectors.template_notes(own) if own else [],
             # What an inspection without its own template falls back to.
             "organisation": selectors.template_of(inspection=None) if inspection else None,
             "max_size": human_size(settings.REPORT_TEMPLATE_MAX_BYTES),
+            "placeholders": [f"{{{{{name}}}}}" for name in KNOWN_PLACEHOLDERS],
             "team": inspection is not None and _can(inspection, roles.VIEW_REPORT),
         },
         status=422 if form.errors else 200,

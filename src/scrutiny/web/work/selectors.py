@@ -44,9 +44,24 @@ def _open_assignments(*, user: Any, inspections: list[int]) -> list[Assignment]:
     )
 
 
+# More overdue stages than this are counted, not listed: the timetable lists them all.
+OVERDUE_LISTED = 3
+
+
 def _stage_actions(inspection: Inspection, timeline: Timeline, can_edit: bool) -> list[Action]:
     actions = []
-    for dated in timeline.overdue:
+    overdue = timeline.overdue
+    if len(overdue) > OVERDUE_LISTED:
+        actions.append(
+            Action(
+                text=f"{len(overdue)} stages of the timetable are overdue.",
+                url=reverse("plans:timetable", args=[inspection.pk]),
+                link_text="See the timetable",
+                urgent=True,
+            )
+        )
+        overdue = overdue[-OVERDUE_LISTED:]  # the latest, most likely still in hand
+    for dated in overdue:
         whose = "the partnership's" if dated.stage.asked_of == "partnership" else "the team's"
         actions.append(
             Action(

@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 
 .PHONY: install assets run test test-core lint bench clean
 
@@ -23,15 +25,18 @@ assets:
 	bash scripts/assets.sh
 
 # Migrate the SQLite database, load the demo inspection and accounts, print its evaluation
-# from the command line (exported bundle, as a team would), serve on loopback.
+# from the command line (exported bundle, as a team would), serve on loopback with the
+# job worker (imports, report builds) running beside the server and stopped with it.
 run: install assets
 	bash scripts/install-report-deps.sh
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --quiet
 	$(BIN)/scrutiny export JI-0001 -o demo-bundle.json
 	$(BIN)/scrutiny evaluate demo-bundle.json
-	$(BIN)/python manage.py load_demo --logins-only
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py load_demo --logins-only --port $(PORT)
+	$(BIN)/python manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite on SQLite; in CI (or with TEST_POSTGRES=1) every test that touches
 # the database runs again on PostgreSQL 15 (the others cannot differ).

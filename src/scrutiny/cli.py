@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -21,7 +22,7 @@ from scrutiny.core.bundle import (
 )
 from scrutiny.core.demo import make_demo
 from scrutiny.core.evaluation import Evaluation, evaluate
-from scrutiny.core.methodology import load_programme
+from scrutiny.core.methodology import Survey, load_programme
 
 EXIT_INVALID = 2
 
@@ -92,6 +93,55 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("reference", help="the inspection's reference, e.g. JI-0001")
     p.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write (default -)")
     p.set_defaults(run=_export)
+
+    p = sub.add_parser(
+        "survey", help="read survey exports: inspect one, or import it into a bundle"
+    )
+    survey = p.add_subparsers(dest="survey_command", required=True, metavar="COMMAND")
+    q = survey.add_parser(
+        "inspect",
+        help="say what a survey export (CSV, XLSX or ODS) is, without storing anything",
+    )
+    q.add_argument("file", metavar="FILE", help="the survey export")
+    q.add_argument("--survey", metavar="ID", help="also propose a column for each item of it")
+    q.add_argument("--json", action="store_true", help="print JSON instead of text")
+    q.set_defaults(run=_survey_inspect)
+    q = survey.add_parser(
+        "import",
+        help="add a survey export's responses to a bundle, all or nothing",
+    )
+    q.add_argument("bundle", metavar="BUNDLE", help="bundle file, or - for standard input")
+    q.add_argument("file", metavar="FILE", help="the survey export")
+    q.add_argument("--survey", required=True, metavar="ID", help="the programme survey")
+    q.add_argument(
+        "--mapping",
+        metavar="MAPPING.json",
+        help='the columns ({"items": {column: item}, "respondent": column, "care_group": '
+        'column}), or {"columns": ..., "answers": {item: {raw: option}}, "care_groups": ...}',
+    )
+    q.add_argument(
+        "--include-incomplete",
+        action="store_true",
+        help="also count responses the tool marks as not finished (the team's decision)",
+    )
+    q.add_argument("-o", "--output", required=True, metavar="OUT", help="bundle to write, or -")
+    q.set_defaults(run=_survey_import)
+
+    p = sub.add_parser(
+        "backup",
+        help="write one consistent archive of the installation (database, attachments, "
+        "Word templates, manifest with sha256)",
+    )
+    p.add_argument("file", metavar="FILE", help="the archive to write (.tar.gz)")
+    p.set_defaults(run=_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="restore an archive into an empty installation; a damaged or partial archive "
+        "is refused before anything is written",
+    )
+    p.add_argument("file", metavar="FILE", help="an archive written by scrutiny backup")
+    p.set_defaults(run=_restore)
 
     p = sub.add_parser("demo", help="write a realistic synthetic bundle")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write, or -")
@@ -216,6 +266,140 @@ def _demo(args: argparse.Namespace) -> None:
         Path(args.output).write_bytes(data)
 
 
+def _find_survey(survey_id: str, programme_id: str | None = None) -> Survey:
+    from scrutiny.core.methodology import available_programmes
+
+    for pid in [programme_id] if programme_id else available_programmes():
+        survey = load_programme(pid).survey(survey_id)
+        if survey is not None:
+            return survey
+    known = sorted({s.id for pid in available_programmes() for s in load_programme(pid).surveys})
+    raise InvalidInput([f"--survey: no survey '{survey_id}' (known: {', '.join(known)})"])
+
+
+def _survey_problems(exc: Exception) -> list[str]:
+    from scrutiny.core.survey_import import SurveyImportError
+
+    if not isinstance(exc, SurveyImportError):
+        return [str(exc)]
+    lines = [str(p) for p in exc.problems]
+    lines += [f"... and {n} more problems in column {c}" for c, n in exc.unlisted.items()]
+    return lines or ["the file could not be imported"]
+
+
+def _survey_inspect(args: argparse.Namespace) -> None:
+    from scrutiny.core.survey_import import SurveyImportError, inspect_survey
+
+    survey = _find_survey(args.survey) if args.survey else None
+    if not Path(args.file).is_file():
+        raise InvalidInput([f"{args.file}: cannot read: no such file"])
+    try:
+        result = inspect_survey(args.file, survey=survey)
+    except SurveyImportError as exc:
+        raise InvalidInput([f"{args.file}: {line}" for line in _survey_problems(exc)]) from None
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    from scrutiny.core.surveys.tools import BY_LAYOUT, Layout
+
+    names = {layout.value: tool.title for layout, tool in BY_LAYOUT.items()}
+    names[Layout.UNKNOWN.value] = "an unrecognised tool"
+    print(f"{args.file}: {result['format'].upper()}", end="")
+    if result["encoding"]:
+        print(f" ({result['encoding']}, delimiter {result['delimiter']!r})", end="")
+    print(f", made by {names.get(result['layout'], result['layout'])}")
+    print(f"heading rows: {result['header_rows']}")
+    print(f"responses: {result['rows']}")
+    for key, label in (("incomplete", "not finished"), ("rejected", "rejected by a reviewer"),
+                       ("on_hold", "on hold"), ("empty", "answering none of the items")):  # fmt: skip
+        if result.get(key):
+            print(f"  {label}: {result[key]}")
+    if "returns" in result:
+        print(f"returns an import counts by default: {result['returns']}")
+    if result["respondent_column"]:
+        print(f"respondent id: {result['respondent_column']}")
+    if result["personal_data"]:
+        print(f"personal data, left out: {', '.join(result['personal_data'])}")
+    for item, found in result.get("mapping", {}).items():
+        print(f"  {item}: {found['column']} ({found['confidence']:.0%})")
+    for item in result.get("unmapped_items", []):
+        print(f"  {item}: no column")
+
+
+def _read_mapping(path: str) -> tuple[Any, Any]:
+    from pydantic import ValidationError
+
+    from scrutiny.core.survey_import import ColumnMapping, ValueMapping
+
+    try:
+        data = orjson.loads(Path(path).read_bytes())
+    except OSError as exc:
+        raise InvalidInput([f"{path}: cannot read: {exc.strerror}"]) from None
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput([f"{path}: not valid JSON: {exc}"]) from None
+    if not isinstance(data, dict):
+        raise InvalidInput([f"{path}: expected a JSON object"])
+    columns = data.get("columns", data)
+    values = {k: data[k] for k in ("answers", "care_groups") if k in data}
+    try:
+        return ColumnMapping.model_validate(columns), ValueMapping.model_validate(values)
+    except ValidationError as exc:
+        raise InvalidInput(
+            [f"{path}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        ) from None
+
+
+def _survey_import(args: argparse.Namespace) -> None:
+    from scrutiny.core.survey_import import Inclusion, SurveyImportError, import_survey
+
+    bundle = _read_bundle(args.bundle)
+    survey = load_programme(bundle.programme).survey(args.survey)
+    if survey is None:
+        _find_survey(args.survey, bundle.programme)  # raises, listing the surveys
+        return
+    if not Path(args.file).is_file():
+        raise InvalidInput([f"{args.file}: cannot read: no such file"])
+    mapping, values = _read_mapping(args.mapping) if args.mapping else (None, None)
+    try:
+        imported = import_survey(
+            args.file,
+            survey=survey,
+            mapping=mapping,
+            value_mapping=values,
+            inclusion=Inclusion(incomplete=args.include_incomplete),
+        )
+    except SurveyImportError as exc:
+        raise InvalidInput([f"{args.file}: {line}" for line in _survey_problems(exc)]) from None
+    data = orjson.loads(dump_bundle(bundle))
+    taken = {r["respondent"] for r in data.get("survey_responses", []) if r["survey"] == survey.id}
+    clash = [r["respondent"] for r in imported.responses if r["respondent"] in taken]
+    if clash:
+        raise InvalidInput(
+            [
+                f"{args.file}: the bundle already has a response from respondent '{r}' to the "
+                f"survey '{survey.id}'"
+                for r in clash[:50]
+            ]  # fmt: skip
+        )
+    data.setdefault("survey_responses", []).extend(imported.responses)
+    try:
+        out = dump_bundle(parse_bundle(data))
+    except BundleInvalid as exc:
+        raise InvalidInput(exc.problems) from None
+    if args.output == "-":
+        sys.stdout.buffer.write(out)
+    else:
+        Path(args.output).write_bytes(out)
+    c = imported.completeness
+    left = [f"{n} {what}" for n, what in ((c.incomplete, "not finished"), (c.rejected, "rejected"),
+            (c.on_hold, "on hold"), (c.empty, "answering nothing")) if n]  # fmt: skip
+    print(
+        f"{len(imported.responses)} returns added to the {survey.title.lower()}"
+        + (f" (of {c.rows} responses; {', '.join(left)})" if left else ""),
+        file=sys.stderr,
+    )
+
+
 def _import(args: argparse.Namespace) -> int:
     # Imported here: the other commands work on files and need no Django or database.
     from scrutiny.web.commandline import import_main
@@ -227,6 +411,18 @@ def _export(args: argparse.Namespace) -> int:
     from scrutiny.web.commandline import export_main
 
     return export_main(args.reference, args.output)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from scrutiny.web.commandline import backup_main
+
+    return backup_main(args.file)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from scrutiny.web.commandline import restore_main
+
+    return restore_main(args.file)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from scrutiny.core.demo import make_demo
 from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.jobs.services import run_ready_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,6 +77,10 @@ def test_import_errors_are_listed_on_an_accessible_page(
     admin.goto("/inspections/import/")
     admin.page.get_by_label("Inspection bundle (JSON)").set_input_files(str(path))
     admin.page.get_by_role("button", name="Import").click()
+    # The worker imports it; the page follows the job, then shows its outcome.
+    expect(admin.page.get_by_role("status")).to_contain_text("Waiting for the worker")
+    admin.check()
+    run_ready_jobs()
     summary = admin.page.get_by_role("alert")
     expect(summary).to_contain_text("Nothing was imported")
     expect(summary).to_contain_text("record_readings[1].ratings.immediate_response")

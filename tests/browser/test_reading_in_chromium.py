@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.sample_import import SampledRecord as Parsed
 from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.records.models import Assignment, RecordReading
 from scrutiny.web.records.services import assignments_balance, reading_submit, sample_import
 
@@ -184,6 +185,10 @@ def test_the_leads_pages_are_accessible(
     lead.goto(f"{base}/sample/import/")
     page.get_by_label("Sample file (CSV or Excel)").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
+    # The worker checks the file; the page shows the job waiting, then its outcome.
+    expect(page.get_by_role("status")).to_contain_text("Waiting for the worker")
+    lead.check()
+    run_ready_jobs()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Nothing was imported")
     expect(summary).to_contain_text("Row 3, column 'Record id'")

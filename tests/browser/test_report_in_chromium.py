@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from scrutiny.web.accounts.models import User
 from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.reports.models import Comment, Report, Statement
 
 from .conftest import PASSWORD
@@ -174,4 +175,20 @@ def test_the_team_writes_the_report_and_the_partnership_checks_it(
     downloaded.value.save_as(saved)
     lead.goto(saved.as_uri())
     expect(page.get_by_role("heading", level=1)).to_contain_text("Report of a joint inspection")
-    assert len(lead.checked) + len(partner.checked) >= 30
+
+    # A PDF is made by the worker: the page follows the job, then offers the file.
+    lead.goto(f"{base}/report/")
+    page.get_by_role("link", name="PDF of the public version").click()
+    expect(page.get_by_role("button", name="Make the PDF")).to_be_visible()
+    lead.check()
+    page.get_by_role("button", name="Make the PDF").click()
+    expect(page.get_by_role("status")).to_contain_text("Waiting for the worker")
+    lead.check()
+    run_ready_jobs()
+    download = page.get_by_role("link", name=f"Download {inspection.reference}-report-public.pdf")
+    expect(download).to_be_visible()
+    lead.check()
+    with page.expect_download() as downloaded:
+        download.click()
+    assert downloaded.value.suggested_filename == f"{inspection.reference}-report-public.pdf"
+    assert len(lead.checked) + len(partner.checked) >= 33

@@ -241,7 +241,7 @@ def test_xlsx_rows_are_numbered_as_the_sheet_numbers_them() -> None:
 
 def test_an_empty_file_is_refused() -> None:
     assert _problems(io.BytesIO(b"")) == [
-        "The file is empty. Upload the sample as CSV (comma-separated, UTF-8) or Excel (.xlsx)."
+        "The file is empty. Upload the sample as CSV (comma-separated, UTF-8), Excel (.xlsx) or OpenDocument (.ods)."
     ]
     assert _problems(io.BytesIO(b"\n\n ,,\n"))[0].startswith("The file is empty")
 
@@ -263,7 +263,7 @@ def test_a_header_below_blank_rows_is_named() -> None:
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "a PNG image"),
         (b"\xff\xd8\xff\xe0" + b"\x00" * 100, "a JPEG image"),
         (b"%PDF-1.7\n", "a PDF document"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "an old Excel 97-2003"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "an old-style Excel 97-2003"),
         (b"Record id\x00,Care group", "not text"),
     ],
 )
@@ -279,8 +279,8 @@ def test_a_zip_that_is_not_a_workbook_is_refused() -> None:
         zf.writestr("notes.txt", "hello")
     out.seek(0)
     assert _problems(out) == [
-        "This file is a zip archive, not an Excel workbook. Upload the sample as CSV "
-        "(comma-separated, UTF-8) or Excel (.xlsx)."
+        "This file is a zip archive, not a spreadsheet. Upload a CSV file, an Excel workbook "
+        "(.xlsx) or an OpenDocument spreadsheet (.ods)."
     ]
 
 
@@ -291,7 +291,7 @@ def test_a_damaged_workbook_is_refused() -> None:
 
 def test_a_workbook_with_xml_entities_is_refused() -> None:
     # Entity expansion ("billion laughs") is how a small XML file eats memory;
-    # defusedxml, which openpyxl uses when installed, forbids entities outright.
+    # the reader refuses any part that declares entities, before calamine opens it.
     good = zipfile.ZipFile(_xlsx([["R-1", "", "", "", ""]]))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as bad:
@@ -307,15 +307,17 @@ def test_a_workbook_with_xml_entities_is_refused() -> None:
     out.seek(0)
     problems = _problems(out)
     assert len(problems) == 1
-    assert problems[0].startswith("The Excel file could not be")
+    assert problems[0].startswith(
+        "A part of the spreadsheet (xl/worksheets/sheet1.xml) declares its own XML entities"
+    )
 
 
 def test_an_xlsx_that_expands_beyond_the_limit_is_refused_before_opening() -> None:
     limits = SampleLimits(max_unpacked_bytes=1000)
     problems = _problems(_xlsx([["R-1", "", "", "", ""]]), limits=limits)
-    assert problems == [
-        "The Excel file expands to more than the limit when opened. Save it as CSV."
-    ]
+    assert len(problems) == 1
+    assert problems[0].startswith("The spreadsheet expands to ")
+    assert problems[0].endswith("; the limit is 1000 bytes. Save it as CSV and upload that.")
 
 
 class _Endless(io.RawIOBase):

@@ -14,6 +14,7 @@ import pytest
 
 from scrutiny.core.survey_import import (
     ColumnMapping,
+    Inclusion,
     Layout,
     Limits,
     NotASurveyExport,
@@ -23,9 +24,9 @@ from scrutiny.core.survey_import import (
     content_hash,
     import_survey,
     match_option,
-    open_table,
+    open_survey,
     preview,
-    propose_mapping,
+    propose_for_header,
     propose_value_mapping,
 )
 
@@ -177,7 +178,7 @@ def forms_rows() -> list[list[object]]:
 def test_it_imports_a_limesurvey_csv_without_manual_mapping(tmp_path):
     path = write_csv(tmp_path / "limesurvey.csv", limesurvey_rows())
 
-    result = import_survey(path, survey=CHILDREN)
+    result = import_survey(path, survey=CHILDREN, inclusion=Inclusion(incomplete=True))
 
     assert result.layout is Layout.LIMESURVEY
     assert result.responses[0] == {
@@ -192,6 +193,10 @@ def test_it_imports_a_limesurvey_csv_without_manual_mapping(tmp_path):
     # An unanswered question is absent, not an empty answer.
     assert result.responses[3]["answers"] == {"feel_safe": "mostly"}
     assert result.content_hash == content_hash(path)
+    # Respondent 4 never submitted: by default not a return.
+    default = import_survey(path, survey=CHILDREN)
+    assert [r["respondent"] for r in default.responses] == ["1", "2", "3"]
+    assert (default.completeness.rows, default.completeness.incomplete) == (4, 1)
 
 
 def test_it_imports_a_limesurvey_csv_headed_by_question_code_and_text(tmp_path):
@@ -203,11 +208,11 @@ def test_it_imports_a_limesurvey_csv_headed_by_question_code_and_text(tmp_path):
     ]
     path = write_csv(tmp_path / "codes.csv", [header, *limesurvey_rows()[1:]])
 
-    proposal = propose_mapping(header, CHILDREN)
+    proposal = propose_for_header(header, CHILDREN)
 
     assert proposal.confidence == 1.0
     assert sorted(proposal.mapping.items.values()) == sorted(i.id for i in CHILDREN.items)
-    assert len(import_survey(path, survey=CHILDREN).responses) == 4
+    assert len(import_survey(path, survey=CHILDREN).responses) == 3  # one never submitted
 
 
 def test_it_imports_a_kobotoolbox_xlsx_without_manual_mapping(tmp_path):
@@ -254,7 +259,7 @@ def test_it_imports_a_microsoft_forms_xlsx_without_manual_mapping(tmp_path):
 
 
 def test_it_never_takes_email_or_name_as_respondent_or_question(tmp_path):
-    proposal = propose_mapping(FORMS_HEADER, CHILDREN)
+    proposal = propose_for_header(FORMS_HEADER, CHILDREN)
 
     assert proposal.mapping.respondent == "ID"
     used = set(proposal.mapping.items) | {proposal.mapping.respondent, proposal.mapping.care_group}
@@ -282,7 +287,7 @@ def test_it_accepts_the_programme_surveys_as_definitions():
     header = ["id", "submitdate", "lastpage", "startlanguage", "seed"]
     header += [item.text for item in survey.items]
 
-    proposal = propose_mapping(header, survey)
+    proposal = propose_for_header(header, survey)
 
     assert proposal.confidence == 1.0
     assert set(proposal.mapping.items.values()) == {item.id for item in survey.items}
@@ -295,12 +300,17 @@ def test_an_unrecognised_header_asks_for_a_mapping_and_a_manual_one_works(tmp_pa
         ["A2", "no", ""],
     ]
     path = write_csv(tmp_path / "own.csv", rows)
-    proposal = propose_mapping(rows[0], CHILDREN)
+    proposal = propose_for_header(rows[0], CHILDREN)
     assert proposal.layout is Layout.UNKNOWN
     assert proposal.confidence < 1.0
 
-    with pytest.raises(SurveyImportError, match="confirm the column mapping"):
+    with pytest.raises(SurveyImportError, match="Confirm the column mapping") as caught:
         import_survey(path, survey=CHILDREN)
+    # The refusal names what did not match, never an empty "(unmatched: )".
+    assert "no column found for 'Do you feel safe where you live?'" in str(caught.value)
+    assert "the file's columns not matched" in str(caught.value) or "'Safe at home?'" in str(
+        caught.value
+    )
 
     mapping = ColumnMapping(
         items={"Safe at home?": "feel_safe", "Comments": "anything_else"}, respondent="Ref"
@@ -311,7 +321,7 @@ def test_an_unrecognised_header_asks_for_a_mapping_and_a_manual_one_works(tmp_pa
 
 
 def test_the_mapping_round_trips_through_json_for_storage():
-    proposal = propose_mapping(LIMESURVEY_HEADER, CHILDREN)
+    proposal = propose_for_header(LIMESURVEY_HEADER, CHILDREN)
     stored = proposal.mapping.model_dump_json()
 
     assert ColumnMapping.model_validate_json(stored) == proposal.mapping
@@ -345,7 +355,7 @@ def test_it_proposes_value_mappings_and_reports_unmapped_values(tmp_path):
     rows[2][6] = "Definitely"
     rows[3][5] = "Hostel"
     path = write_csv(tmp_path / "values.csv", rows)
-    mapping = propose_mapping(rows[0], CHILDREN).mapping
+    mapping = propose_for_header(rows[0], CHILDREN).mapping
 
     proposal = propose_value_mapping(path, survey=CHILDREN, mapping=mapping)
 
@@ -388,7 +398,8 @@ def test_a_bad_row_imports_nothing_and_every_problem_is_named(tmp_path):
     path = write_csv(tmp_path / "bad.csv", rows)
 
     with pytest.raises(SurveyImportError) as caught:
-        import_survey(path, survey=CHILDREN)
+        # Row 5 was never submitted: counted here so that its problems are checked too.
+        import_survey(path, survey=CHILDREN, inclusion=Inclusion(incomplete=True))
 
     found = {(p.row, p.column_letter, p.column) for p in caught.value.problems}
     assert found == {
@@ -450,7 +461,7 @@ def test_it_refuses_a_mapping_to_a_column_the_file_lacks(tmp_path):
 
 def test_it_lists_problems_up_to_a_limit_and_counts_the_rest(tmp_path):
     rows = [LIMESURVEY_HEADER] + [
-        [str(n), "", "", "en", "", "", "Maybe", "", "", ""] for n in range(1, 31)
+        [str(n), "2019-02-01 10:00:00", "", "en", "", "", "Maybe", "", "", ""] for n in range(1, 31)
     ]
     path = write_csv(tmp_path / "many.csv", rows)
 
@@ -528,7 +539,7 @@ def test_it_refuses_an_xlsx_zip_bomb_from_its_directory(tmp_path):
         zf.writestr("xl/worksheets/sheet1.xml", b"\x00" * (20 * 1024 * 1024))
 
     with pytest.raises(NotASurveyExport, match="expands to 20.0 MB"):
-        import_survey(path, survey=CHILDREN, limits=Limits(max_uncompressed_bytes=10 * 1024**2))
+        import_survey(path, survey=CHILDREN, limits=Limits(max_unpacked_bytes=10 * 1024**2))
 
 
 def test_it_refuses_a_word_document(tmp_path):
@@ -592,8 +603,8 @@ def test_the_reader_streams_with_bounded_memory(tmp_path):
 
     tracemalloc.start()
     try:
-        with open_table(path) as table:
-            count = sum(1 for _ in table.rows)
+        with open_survey(path) as survey_file:
+            count = sum(1 for _ in survey_file.rows)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -665,9 +676,9 @@ def test_it_counts_xlsx_rows_for_progress_when_the_sheet_has_no_dimension(tmp_pa
 def test_it_previews_the_header_and_first_rows(tmp_path):
     path = write_xlsx(tmp_path / "kobo.xlsx", kobo_rows())
 
-    header, rows = preview(path, rows=2)
+    columns, rows = preview(path, rows=2)
 
-    assert header == KOBO_HEADER
+    assert [c.name for c in columns] == KOBO_HEADER
     assert [number for number, _ in rows] == [2, 3]
     assert rows[0][1][3] == "yes" and rows[0][1][7] == "101"
 
@@ -684,7 +695,7 @@ def test_it_reads_excels_utf16_unicode_text_export(tmp_path):
 
 def test_a_header_of_markup_alone_is_left_unmatched_not_a_crash():
     # Found by the stored-XSS test: "<img ...>" normalises to nothing to compare.
-    proposal = propose_mapping(
+    proposal = propose_for_header(
         [
             "Respondent",
             '"><img src=x onerror=alert(1)>',

@@ -40,6 +40,17 @@ def _fast_password_hashing(settings: Any) -> None:
 def _attachments_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     # Evidence attachments are written under ATTACHMENTS_DIR; never the checkout's var/.
     settings.ATTACHMENTS_DIR = tmp_path_factory.mktemp("attachments")
+    # Jobs' staged uploads and built files too.
+    settings.JOBS_STAGING_DIR = tmp_path_factory.mktemp("staging")
+    settings.JOBS_OUTPUT_DIR = tmp_path_factory.mktemp("job-output")
+
+
+@pytest.fixture
+def run_jobs(db: None) -> Callable[[], int]:
+    """Run every queued job now, in this process, as `manage.py db_worker` would."""
+    from scrutiny.web.jobs.services import run_ready_jobs
+
+    return run_ready_jobs
 
 
 def demo_bytes(*, reference: str = "JI-0001", records: int = 12, seed: int = 1) -> bytes:

@@ -18,7 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from scrutiny.web.accounts.models import User
 from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.evidence.services import Upload, attachment_add
+from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.jobs.models import Job
 from scrutiny.web.partnership.services import sent_document_create
 from scrutiny.web.records.models import Assignment, SampledRecord
 from scrutiny.web.reports.models import Comment, Report, Statement
@@ -42,8 +44,29 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     # Already verified, so both pages send the person on.
     "accounts:two_factor": ("GET", SIGNED_IN, 302),
     "accounts:two_factor_setup": ("GET", SIGNED_IN, 302),
+    # A recovery code finishes a sign-in; already verified, the page sends the person on.
+    "accounts:two_factor_recovery": ("GET", SIGNED_IN, 302),
+    # Single sign-on is not configured here: its pages do not exist for anyone
+    # (test_accounts_sso runs them against a real provider).
+    "accounts:oidc_start": ("GET", {"anonymous", *SIGNED_IN}, 404),
+    "accounts:oidc_callback": ("GET", {"anonymous", *SIGNED_IN}, 404),
+    "accounts:account": ("GET", SIGNED_IN, 200),
+    "accounts:password_change": ("GET", SIGNED_IN, 200),
+    "accounts:recovery_codes": ("GET", SIGNED_IN, 200),
+    "accounts:authenticator_replace": ("GET", SIGNED_IN, 200),
+    # A forgotten password: anyone may ask; the link itself is the key (here a wrong one).
+    "accounts:password_reset": ("GET", {"anonymous", *SIGNED_IN}, 200),
+    "accounts:password_reset_sent": ("GET", {"anonymous", *SIGNED_IN}, 200),
+    "accounts:password_reset_confirm": ("GET", {"anonymous", *SIGNED_IN}, 200),
+    "accounts:password_reset_complete": ("GET", {"anonymous", *SIGNED_IN}, 200),
     "accounts:users": ("GET", {"admin"}, 200),
     "accounts:user_create": ("GET", {"admin"}, 200),
+    "accounts:user": ("GET", {"admin"}, 200),
+    "accounts:user_deactivate": ("POST", {"admin"}, 302),
+    "accounts:user_reactivate": ("POST", {"admin"}, 302),
+    "accounts:user_unlock": ("POST", {"admin"}, 302),
+    "accounts:user_two_factor_reset": ("POST", {"admin"}, 302),
+    "accounts:user_password_reset": ("GET", {"admin"}, 200),
     "inspections:list": ("GET", SIGNED_IN, 200),
     "inspections:create": ("GET", {"admin"}, 200),
     "inspections:import": ("GET", {"admin"}, 200),
@@ -131,6 +154,15 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     "partnership:progress_review": ("GET", {"lead"}, 200),
     "audit:list": ("GET", {"lead", "assurer"}, 200),
     "audit:csv": ("GET", {"lead", "assurer"}, 200),
+    # A job is followed by whoever holds the permission it was started with (here that
+    # of managing readings, as a record-sample import); site-wide jobs by administrators.
+    "jobs:job": ("GET", {"lead", "assurer"}, 200),
+    "jobs:job_file": ("GET", {"lead", "assurer"}, 200),
+    "jobs:site_job": ("GET", {"admin"}, 200),
+    # The organisation's retention policy, erasure runs and subject access.
+    "retention:policy": ("GET", {"admin"}, 200),
+    "retention:erase": ("POST", {"admin"}, 302),
+    "retention:subject_access": ("GET", {"admin"}, 200),
 }
 # The report (scrutiny.web.reports). Inspection A's report is a draft not yet shared, so
 # the partnership contact reads only the page saying so; a shared draft: test_reports_*.
@@ -217,11 +249,17 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
             file_name="matrix.csv",
             defaults={"survey": "staff", "size": 1, "content_hash": "x", "status": "done"},
         )[0].pk
+    if "job_id" in params:
+        kwargs["job_id"] = _finished_job(inspection if "inspection_id" in params else None)
     kwargs |= _report_kwargs(name, params, inspection)
     if "document_id" in params:
         kwargs["document_id"] = _sent_document(inspection)
     if name.startswith("partnership:action"):
         Report.objects.filter(inspection=inspection).update(status=Report.Status.PUBLISHED)
+    if "user_id" in params:  # a fresh person each time, never the one asking
+        kwargs["user_id"] = User.objects.create_user(username=f"spare-{next(_spare)}").pk
+    if "uidb64" in params:
+        kwargs |= {"uidb64": "MQ", "token": "not-a-valid-token"}
     if "membership_id" in params:
         # A fresh member each time, so an allowed removal has something to remove.
         spare = User.objects.create_user(username=f"spare-{next(_spare)}")
@@ -280,6 +318,25 @@ def _sent_document(inspection: Inspection) -> int:
         title="Minutes",
         upload=Upload(path=staged, file_name="minutes.pdf"),
     ).pk
+
+
+def _finished_job(inspection: Inspection | None) -> int:
+    """A finished job that made a file, needing the permission to manage readings."""
+    job, _ = Job.objects.get_or_create(
+        inspection=inspection,
+        title="Matrix job",
+        defaults={
+            "handler": "x",
+            "permission": roles.MANAGE_READINGS,
+            "status": Job.Status.DONE,
+            "output_name": "matrix.txt",
+            "result": {"file_name": "matrix.txt", "content_type": "text/plain"},
+        },
+    )
+    output = Path(settings.JOBS_OUTPUT_DIR) / "matrix.txt"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("made by a job")
+    return job.pk
 
 
 def _inspectors_assignment(inspection: Inspection) -> int:

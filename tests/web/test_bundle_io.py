@@ -15,10 +15,23 @@ from scrutiny.web.evaluations.models import GroupEvaluation, ProposedEvaluation,
 from scrutiny.web.evidence.models import Evidence, EvidenceIndicator, EvidenceQuestion
 from scrutiny.web.inspections.bundle_io import bundle_export, bundle_import
 from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.records.models import Rating, RecordReading
 from scrutiny.web.surveys.models import Answer, SurveyResponse
 
 from .conftest import demo_bytes, signed_in_client
+
+
+def import_from_page(client: Any, upload: Any) -> Any:
+    """Upload on the page, let the worker import it, then open the page it followed."""
+    queued = client.post(reverse("inspections:import"), {"bundle": upload})
+    if queued.status_code != 302:
+        return queued
+    page = client.get(queued["Location"]).content.decode()
+    assert "Importing " + upload.name in page and "Waiting for the worker" in page
+    run_ready_jobs()
+    return client.get(queued["Location"])
+
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +109,7 @@ def test_it_lists_every_problem_on_the_import_page(people: dict[str, Any]) -> No
     before = row_counts()
     upload = io.BytesIO(broken_bundle())
     upload.name = "broken.json"
-    response = client.post(reverse("inspections:import"), {"bundle": upload})
+    response = import_from_page(client, upload)
     assert response.status_code == 422
     page = response.content.decode()
     assert "Nothing was imported" in page
@@ -110,9 +123,7 @@ def test_it_lists_every_problem_on_the_import_page(people: dict[str, Any]) -> No
 def test_it_imports_a_valid_bundle_from_the_page(people: dict[str, Any]) -> None:
     upload = io.BytesIO(demo_bytes(reference="JI-WEB"))
     upload.name = "bundle.json"
-    response = signed_in_client(people["admin"]).post(
-        reverse("inspections:import"), {"bundle": upload}
-    )
+    response = import_from_page(signed_in_client(people["admin"]), upload)
     inspection = Inspection.objects.get(reference="JI-WEB")
     assert response.status_code == 302
     assert response["Location"] == reverse(
@@ -123,9 +134,7 @@ def test_it_imports_a_valid_bundle_from_the_page(people: dict[str, Any]) -> None
 def test_it_says_when_the_file_is_not_json(people: dict[str, Any]) -> None:
     upload = io.BytesIO(b"this is not json")
     upload.name = "notes.txt"
-    response = signed_in_client(people["admin"]).post(
-        reverse("inspections:import"), {"bundle": upload}
-    )
+    response = import_from_page(signed_in_client(people["admin"]), upload)
     assert response.status_code == 422
     assert b"not valid JSON" in response.content
 

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.jobs.models import Job
+from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.records.models import Assignment, SampledRecord
 
 from .test_records_support import SAMPLE_CSV, Parsed, add_sample, assign, sample_import
@@ -19,13 +21,25 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(client: Any, inspection: Inspection, name: str, content: bytes) -> Any:
+    """Upload; the file is checked by a job; the page then shows its outcome."""
     url = reverse("records:sample_import", kwargs={"inspection_id": inspection.pk})
-    return client.post(url, {"sample": SimpleUploadedFile(name, content)})
+    queued = client.post(url, {"sample": SimpleUploadedFile(name, content)})
+    assert queued.status_code == 302
+    waiting = client.get(queued["Location"]).content.decode()
+    assert "Checking " + name in waiting and "Waiting for the worker" in waiting
+    run_ready_jobs()
+    return client.get(queued["Location"])
 
 
 def confirm(client: Any, inspection: Inspection) -> Any:
+    """Confirm the last checked file; storing is a job too."""
     url = reverse("records:sample_import", kwargs={"inspection_id": inspection.pk})
-    return client.post(url, {"action": "confirm"})
+    checked = Job.objects.filter(inspection=inspection, title__startswith="Checking").first()
+    queued = client.post(url, {"action": "confirm", "job": checked.pk if checked else ""})
+    if queued.status_code != 302:
+        return queued
+    run_ready_jobs()
+    return client.get(queued["Location"])
 
 
 def test_it_previews_then_imports_only_on_confirmation(
@@ -71,8 +85,8 @@ def test_a_malformed_file_imports_nothing_and_names_each_bad_row_and_column(
     assert "Row 4, column &#x27;Care group&#x27;: &#x27;Fostering&#x27; is not a care group" in page
     assert "Row 5, column &#x27;Record id&#x27;: &#x27;S-001&#x27; is listed twice" in page
     assert "Row 6, column &#x27;Record id&#x27;: is empty" in page
-    # A later confirmation cannot import anything either: no preview was kept.
-    confirm(client_for("lead"), inspection)
+    # A later confirmation cannot import anything either: the check failed.
+    assert confirm(client_for("lead"), inspection).status_code == 404
     assert not SampledRecord.objects.exists()
 
 

@@ -11,12 +11,15 @@ from typing import Any
 import docx
 import pytest
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.urls import reverse
 
 from scrutiny.cli import main as scrutiny_main
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.inspections.bundle_io import bundle_export
 from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.jobs.models import Job
+from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.reports.models import ReportTemplate, Statement
 from tests.core.test_report_formats import docx_units, html_units, pdf_text, squeeze
 
@@ -31,7 +34,24 @@ def _templates_dir(settings: Any, tmp_path: Path) -> None:
 
 
 def download(client: Any, inspection: Inspection, version: str, file_type: str) -> Any:
-    return client.get(url("download", inspection, report_version=version, file_type=file_type))
+    """HTML at once; a PDF or Word file through its build job, as a person gets it."""
+    address = url("download", inspection, report_version=version, file_type=file_type)
+    if file_type not in ("pdf", "docx"):
+        return client.get(address)
+    offer = client.get(address)
+    if offer.status_code != 200:
+        return offer
+    queued = client.post(address)
+    assert queued.status_code == 302
+    run_ready_jobs()
+    page = client.get(queued["Location"]).content.decode()
+    link = re.search(r'href="([^"]+/file/)"', page)
+    assert link, page
+    served = client.get(link.group(1))
+    response = HttpResponse(b"".join(served.streaming_content), status=served.status_code)
+    for header in ("Content-Type", "Content-Disposition"):
+        response[header] = served[header]
+    return response
 
 
 def identifiers(inspection: Inspection) -> re.Pattern[str]:
@@ -384,3 +404,30 @@ def test_a_broken_organisation_template_is_refused_and_nothing_kept(
     assert "not a Word document" in response.content.decode()
     assert not ReportTemplate.objects.exists()
     assert not AuditEvent.objects.filter(object_type="report_template").exists()
+
+
+def test_it_builds_a_pdf_in_a_job_that_only_its_owner_follows(
+    client_for: Any, inspection: Inspection
+) -> None:
+    lead, assurer = client_for("lead"), client_for("assurer")
+    address = url("download", inspection, report_version="internal", file_type="pdf")
+    assert "Make the PDF" in lead.get(address).content.decode()
+    queued = lead.post(address)
+    job = Job.objects.get(inspection=inspection)
+    assert queued["Location"] == job.get_absolute_url()
+    assert job.title == "Building the PDF of the internal version"
+    # The assurer may download the internal version too, but builds their own.
+    assert assurer.get(queued["Location"]).status_code == 404
+    assert not AuditEvent.objects.filter(object_type="report", action="export").exists()
+    run_ready_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.done == job.total == 3
+    page = lead.get(queued["Location"]).content.decode()
+    assert f"{inspection.reference}-report-internal.pdf" in page
+    file_url = reverse("jobs:job_file", args=[inspection.pk, job.pk])
+    assert assurer.get(file_url).status_code == 404
+    served = lead.get(file_url)
+    assert b"".join(served.streaming_content).startswith(b"%PDF")
+    event = AuditEvent.objects.get(object_type="report", action="export")
+    assert event.object_id == "internal.pdf" and event.actor_name == "lead"
+    assert "internal version" in event.summary and "PDF" in event.summary

@@ -14,6 +14,7 @@ from scrutiny.web.reports import services
 from scrutiny.web.reports.models import Comment, Report, Statement
 
 from .report_steps import cite_the_uncited, make_final, report_of, share, statement, url
+from .test_reports_downloads import download
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +202,7 @@ def test_it_publishes_a_final_report_and_the_partnership_reads_it(
     partner = client_for("partner")
     page = text(partner.get(url("shared_draft", inspection)))
     assert "The published report" in page and "Comments on the draft are closed." in page
-    pdf = partner.get(url("download", inspection, report_version="public", file_type="pdf"))
+    pdf = download(partner, inspection, "public", "pdf")  # built by a job, then downloaded
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
 
 

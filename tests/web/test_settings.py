@@ -28,6 +28,8 @@ def test_it_defaults_sqlite_to_wal_and_immediate_transactions() -> None:
     assert db["NAME"] == "/tmp/x.sqlite3"
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    # A writer waits up to 30 s for another (the worker's import) instead of failing.
+    assert db["OPTIONS"]["timeout"] == 30
 
 
 def test_it_refuses_unknown_databases() -> None:

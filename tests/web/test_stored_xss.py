@@ -15,6 +15,7 @@ from scrutiny.web.accounts.models import User
 from scrutiny.web.evidence.models import EvidenceAttachment
 from scrutiny.web.inspections.bundle_io import bundle_import
 from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.surveys.models import SurveyImport
 
 from .conftest import signed_in_client
@@ -42,7 +43,6 @@ def hostile(db: None, settings: Any, tmp_path: Any) -> tuple[Inspection, Any]:
     """An inspection whose note, source label, attachment name and a child's free-text
     survey answer carry script, and its lead's client."""
     settings.SURVEY_UPLOADS_DIR = tmp_path / "uploads"
-    settings.SURVEY_IMPORT_IN_BACKGROUND = False
     data = make_demo(seed=5, records=12)
     data["inspection"]["reference"] = "JI-XSS"
     data["evidence"][4]["text"] = PAYLOAD  # E-005, tagged to question 2 and QI 2.1
@@ -146,14 +146,18 @@ def test_survey_import_pages_escape_what_the_file_says(hostile: tuple[Inspection
         reverse("surveys:upload", args=[inspection.pk, "children_and_young_people"]),
         {"export": SimpleUploadedFile("export.csv", out.getvalue().encode())},
     )
+    run_ready_jobs()  # the worker reads the file
     job = SurveyImport.objects.latest("id")
-    columns = client.get(upload["Location"])
+    columns_url = reverse("surveys:import_columns", args=[inspection.pk, job.pk])
+    assert client.get(upload["Location"])["Location"] == columns_url
+    columns = client.get(columns_url)
     assert_escaped(columns.content.decode(), where="survey import: columns")
     client.post(
-        upload["Location"],
+        columns_url,
         {"respondent": "Respondent", "care_group": "Placement", "item-feel_safe": "Safe at home?",
          "item-anything_else": IMG},
     )  # fmt: skip
+    run_ready_jobs()
     values = client.get(reverse("surveys:import_values", args=[inspection.pk, job.pk]))
     assert values.status_code == 200
     assert_escaped(values.content.decode(), where="survey import: answers to match")

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.surveys.models import Answer, SurveyImport, SurveyResponse
 
 SURVEY = "children_and_young_people"
@@ -30,7 +31,6 @@ GROUPS = ["Foster care", "Kinship care", "Residential care", ""]
 def _files_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.SURVEY_UPLOADS_DIR = tmp_path / "uploads"
     settings.ATTACHMENTS_DIR = tmp_path / "attachments"
-    settings.SURVEY_IMPORT_IN_BACKGROUND = False
 
 
 def lime_rows(n: int = 12, *, feel_safe: str = "Yes") -> list[list[str]]:
@@ -72,8 +72,17 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
 
 
 def upload(client: Any, inspection: Inspection, name: str, data: bytes) -> Any:
+    """Upload, then let the worker read the file (as `manage.py db_worker` would)."""
     url = reverse("surveys:upload", args=[inspection.pk, SURVEY])
-    return client.post(url, {"export": _file(name, data)})
+    response = client.post(url, {"export": _file(name, data)})
+    run_ready_jobs()
+    return response
+
+
+def post(client: Any, url: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    response = client.post(url, data, **kwargs)
+    run_ready_jobs()
+    return response
 
 
 def _file(name: str, data: bytes) -> Any:
@@ -88,7 +97,8 @@ def finish(client: Any, inspection: Inspection, response: Any) -> Any:
     assert job.status == SurveyImport.Status.READY, (job.status, job.unmapped, job.problems)
     url = reverse("surveys:import_preview", args=[inspection.pk, job.pk])
     assert client.get(url).status_code == 200
-    return client.post(url, {"action": "import"}, follow=True)
+    post(client, url, {"action": "import"})
+    return client.get(reverse("surveys:import", args=[inspection.pk, job.pk]))
 
 
 def responses(inspection: Inspection) -> list[SurveyResponse]:
@@ -159,11 +169,13 @@ def test_an_unrecognised_file_asks_for_the_columns_and_remembers_them(
     lead = client_for("lead")
     response = upload(lead, inspection, "own.csv", csv_bytes(rows))
     job = SurveyImport.objects.latest("id")
-    assert response["Location"] == reverse("surveys:import_columns", args=[inspection.pk, job.pk])
-    page = lead.get(response["Location"]).content.decode()
+    columns = reverse("surveys:import_columns", args=[inspection.pk, job.pk])
+    assert lead.get(response["Location"])["Location"] == columns
+    page = lead.get(columns).content.decode()
     assert "Safe at home?" in page
-    lead.post(
-        response["Location"],
+    post(
+        lead,
+        columns,
         {
             "respondent": "Respondent",
             "care_group": "Placement",
@@ -208,7 +220,7 @@ def test_it_asks_for_answers_it_cannot_match_and_remembers_them(
     form = refused.context["form"]
     for name, item, _raw in form.targets:
         fields[name] = "mostly" if item == "feel_safe" else "aftercare"
-    lead.post(url, fields)
+    post(lead, url, fields)
     finish(lead, inspection, None)
     by_id = {r.respondent: r for r in responses(inspection)}
     assert by_id["2"].answers.get(item="feel_safe").value == "mostly"
@@ -242,9 +254,9 @@ def test_re_importing_the_same_file_is_detected(client_for: Any, inspection: Ins
     upload(lead, inspection, "lime.csv", data)
     finish(lead, inspection, None)
     again = upload(lead, inspection, "lime-again.csv", data)
-    assert again.status_code == 422
-    assert "already imported" in again.content.decode()
-    assert SurveyImport.objects.count() == 1
+    page = lead.get(again["Location"]).content.decode()
+    assert "already imported" in page and "Nothing was imported" in page
+    assert SurveyImport.objects.latest("id").status == SurveyImport.Status.FAILED
     assert len(responses(inspection)) == 12
 
 
@@ -306,17 +318,20 @@ def test_the_progress_page_polls_while_the_import_runs(
         ("photo.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "This file is a PNG image"),
         ("scan.csv", b"%PDF-1.7\n" + b"x" * 100, "This file is a PDF document"),
         ("header-only.csv", b"id,Do you feel safe where you live?\n", "no responses"),
-        ("zip.csv", b"PK\x03\x04" + b"\x00" * 100, "damaged zip or Excel file"),
+        ("zip.csv", b"PK\x03\x04" + b"\x00" * 100, "damaged zip, Excel or OpenDocument file"),
     ],
 )
 def test_it_refuses_what_is_not_a_survey_export(
     name: str, data: bytes, message: str, client_for: Any, inspection: Inspection
 ) -> None:
     before = SurveyResponse.objects.count()
-    response = upload(client_for("lead"), inspection, name, data)
-    assert response.status_code == 422
-    assert message in response.content.decode()
-    assert not SurveyImport.objects.exists()
+    lead = client_for("lead")
+    response = upload(lead, inspection, name, data)
+    page = lead.get(response["Location"]).content.decode()
+    assert message in page and "Nothing was imported" in page
+    # Whatever the refusal, it never shows where the server keeps the file.
+    assert str(_uploads()) not in page and "/tmp" not in page
+    assert SurveyImport.objects.get().status == SurveyImport.Status.FAILED
     assert SurveyResponse.objects.count() == before
     assert not any(Path(p).is_file() for p in Path(str(_uploads())).glob("*"))
 
@@ -384,3 +399,105 @@ def test_only_the_import_roles_can_import(client_for: Any, inspection: Inspectio
     for persona in ("assurer", "volunteer", "partner", "outsider"):
         assert upload(client_for(persona), inspection, "lime.csv", data).status_code == 404
     assert not SurveyImport.objects.exists()
+
+
+# --- completeness: which responses count is the team's decision ---------------------
+
+
+def kobo_with_reviews() -> bytes:
+    """A KoboToolbox export written by its own engine (tests/data/README.md)."""
+    return (Path(__file__).parent.parent / "data/surveys/kobotoolbox-xml-values.csv").read_bytes()
+
+
+def test_by_default_only_complete_approved_responses_are_imported(
+    client_for: Any, inspection: Inspection
+) -> None:
+    lead = client_for("lead")
+    upload(lead, inspection, "kobo.csv", kobo_with_reviews())
+    job = SurveyImport.objects.latest("id")
+    assert job.status == SurveyImport.Status.READY
+    assert (
+        job.completeness["rows"],
+        job.completeness["rejected"],
+        job.completeness["on_hold"],
+    ) == (
+        6,
+        1,
+        1,
+    )
+    preview = lead.get(reverse("surveys:import_preview", args=[inspection.pk, job.pk]))
+    page = preview.content.decode()
+    assert "Rejected by a reviewer" in page and "On hold" in page
+    assert "Returns to import" in page
+    done = finish(lead, inspection, None).content.decode()
+    assert "Imported 4 responses" in done
+    assert "1 rejected by a reviewer (left out)" in done
+    assert len(responses(inspection)) == 4
+    assert not AuditEvent.objects.filter(summary__startswith="Decided to count").exists()
+
+
+def test_counting_rejected_responses_needs_a_reason_and_is_recorded_and_shown(
+    client_for: Any, inspection: Inspection
+) -> None:
+    lead = client_for("lead")
+    upload(lead, inspection, "kobo.csv", kobo_with_reviews())
+    job = SurveyImport.objects.latest("id")
+    url = reverse("surveys:import_preview", args=[inspection.pk, job.pk])
+    refused = post(lead, url, {"action": "import", "rejected": "on"})
+    assert refused.status_code == 422
+    assert "Say why the team decided to count these responses." in refused.content.decode()
+    assert not SurveyResponse.objects.filter(survey_import=job).exists()
+
+    post(lead, url, {"action": "import", "rejected": "on", "reason": "Reviewed again on site"})
+    job.refresh_from_db()
+    assert job.status == SurveyImport.Status.DONE
+    assert (job.include_rejected, job.include_on_hold, job.responses_imported) == (True, False, 5)
+    assert job.inclusion_reason == "Reviewed again on site" and job.inclusion_at is not None
+    event = AuditEvent.objects.get(summary__startswith="Decided to count rejected responses")
+    assert event.after["rejected"] is True and event.after["returns"] == 5
+    assert event.after["returns_by_default"] == 4
+    results = lead.get(reverse("surveys:results", args=[inspection.pk, SURVEY])).content.decode()
+    assert "5 returns" in results
+    assert "The team decided to count more than the complete responses" in results
+    assert "Reviewed again on site" in results
+
+
+def test_the_reports_return_count_is_the_imported_responses(
+    client_for: Any, inspection: Inspection
+) -> None:
+    from scrutiny.core.methodology import load_programme
+    from scrutiny.core.report import build_report
+    from scrutiny.web.inspections.bundle_io import inspection_bundle
+
+    rows = lime_rows(12)
+    rows[3][1] = ""  # never submitted, with answers
+    rows[5][1] = ""  # never submitted, and no answer at all
+    rows[5][5:] = [""] * 7
+    rows[7][5:] = [""] * 7  # submitted, but answering nothing
+    lead = client_for("lead")
+    upload(lead, inspection, "lime.csv", csv_bytes(rows))
+    job = SurveyImport.objects.latest("id")
+    assert (job.completeness["incomplete"], job.completeness["empty"]) == (2, 2)
+    finish(lead, inspection, None)
+    assert len(responses(inspection)) == 9
+    bundle = inspection_bundle(inspection=inspection)
+    report = build_report(bundle, load_programme(bundle.programme))
+    returns = dict(report.survey_returns)
+    assert returns["children and young people"] == "9"
+
+
+def test_a_staged_file_gone_missing_ends_the_import_with_no_internals_shown(
+    client_for: Any, inspection: Inspection
+) -> None:
+    lead = client_for("lead")
+    url = reverse("surveys:upload", args=[inspection.pk, SURVEY])
+    response = lead.post(url, {"export": _file("lime.csv", csv_bytes(lime_rows()))})
+    for staged in _uploads().glob("*"):
+        staged.unlink()  # say, a disk tidied by hand before the worker got to it
+    run_ready_jobs()
+    page = lead.get(response["Location"]).content.decode()
+    assert "stopped on an unexpected error" in page
+    assert str(_uploads()) not in page and "No such file" not in page
+    job = SurveyImport.objects.get()
+    assert (job.status, job.staged_name) == (SurveyImport.Status.FAILED, "")
+    assert job.job.status == "failed"

@@ -34,6 +34,7 @@ from scrutiny.core.report_figures import (
     survey_charts,
 )
 from scrutiny.core.statistics import agreed_readings
+from scrutiny.core.surveys.completeness import count_returns
 
 Version = Literal["public", "internal", "young-people"]
 VERSIONS: tuple[Version, ...] = ("public", "internal", "young-people")
@@ -338,7 +339,8 @@ def _introduction(programme: Programme, partnership: str) -> tuple[str, ...]:
 
 
 def _conduct(bundle: Bundle, programme: Programme, records: int) -> tuple[str, ...]:
-    returns: Counter[str] = Counter(r.survey for r in bundle.survey_responses)
+    # A response answering nothing is not a return (core.surveys.completeness).
+    returns = count_returns(bundle.survey_responses)
     sources = Counter(e.source for e in bundle.evidence)
     surveys = "; ".join(
         f"{s.title.lower()}: {suppress(returns.get(s.id, 0))} returns" for s in programme.surveys
@@ -357,7 +359,7 @@ def _conduct(bundle: Bundle, programme: Programme, records: int) -> tuple[str, .
 
 
 def _survey_returns(bundle: Bundle, programme: Programme) -> tuple[tuple[str, str], ...]:
-    returns: Counter[str] = Counter(r.survey for r in bundle.survey_responses)
+    returns = count_returns(bundle.survey_responses)
     return tuple(
         (s.title.removeprefix("Survey of ").lower(), suppress(returns.get(s.id, 0)))
         for s in programme.surveys

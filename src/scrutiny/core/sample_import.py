@@ -10,23 +10,23 @@ The import is all-or-nothing: `parse_sample` returns every row validated, or rai
 `SampleImportError` carrying every problem, each naming its row as the spreadsheet
 shows it (the header is row 1) and its column as the file names it.
 
-At most `max_bytes + 1` bytes are ever read, so a huge upload costs nothing; XLSX
-files are checked from the zip directory before any part is expanded (zip bombs),
-and openpyxl parses the XML with defusedxml.
+At most `max_bytes + 1` bytes are ever read, so a huge upload costs nothing; the
+file is read by the same reader as survey exports (`scrutiny.core.tabular`: CSV,
+XLSX, ODS), which refuses zip bombs, entity declarations and oversized sheets before
+python-calamine opens them.
 """
 
 from __future__ import annotations
 
-import csv
 import heapq
-import io
 import re
-import zipfile
-from collections.abc import Generator, Iterator, Mapping, Sequence
-from contextlib import closing
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import BinaryIO, Literal
+
+from scrutiny.core.tabular import Limits as TableLimits
+from scrutiny.core.tabular import Table, TableRefused, open_table
 
 # Column key -> the header spellings accepted, normalised (see `_normalise`).
 _COLUMNS: dict[str, tuple[str, ...]] = {
@@ -49,20 +49,7 @@ _RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _NO_CARE_GROUP = {"", "none"}
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel 97-2003 (.xls) or other Office file"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"BM", "a BMP image"),
-    (b"RIFF", "an image or media file"),
-)
-_ZIP = b"PK\x03\x04"
-_ASK = "Upload the sample as CSV (comma-separated, UTF-8) or Excel (.xlsx)."
+_ASK = "Upload the sample as CSV (comma-separated, UTF-8), Excel (.xlsx) or OpenDocument (.ods)."
 
 
 @dataclass(frozen=True)
@@ -74,6 +61,18 @@ class SampleLimits:
     # The sum of an XLSX's parts once expanded: a zip bomb expands far beyond it.
     max_unpacked_bytes: int = 50 * 1024 * 1024
     max_cell_chars: int = 100
+    max_seconds: float = 60.0
+
+    def table(self) -> TableLimits:
+        """The reader's budgets: rows and cells beyond these are refused while reading."""
+        return TableLimits(
+            max_file_bytes=self.max_bytes,
+            # Blank rows are not records; the sample's own limit is checked on records.
+            max_rows=self.max_rows * 2 + 100,
+            max_columns=200,
+            max_unpacked_bytes=self.max_unpacked_bytes,
+            max_seconds=self.max_seconds,
+        )
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,7 @@ class SampledRecord:
 class SampleImport:
     """The validated sample, in file order, for a preview before anything is stored."""
 
-    format: Literal["csv", "xlsx"]
+    format: Literal["csv", "xlsx", "ods"]
     records: tuple[SampledRecord, ...]
     ignored_columns: tuple[str, ...]
 
@@ -145,15 +144,14 @@ def parse_sample(
         )
     if not data.strip():
         raise SampleImportError([Problem(f"The file is empty. {_ASK}")])
-    if data.startswith(_ZIP):
-        with closing(_xlsx_rows(data, limits)) as rows:  # closes the workbook on any exit
-            return _validate("xlsx", rows, care_groups, limits)
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            raise SampleImportError([Problem(f"This file is {what}, not a sample list. {_ASK}")])
-    if b"\x00" in data:
-        raise SampleImportError([Problem(f"This file is not text, so not a CSV file. {_ASK}")])
-    return _validate("csv", _csv_rows(_decode(data)), care_groups, limits)
+    try:
+        with open_table(data, limits=limits.table()) as table:
+            kind: Literal["csv", "xlsx", "ods"] = table.format.value
+            return _validate(kind, _rows(table), care_groups, limits)
+    except TableRefused as exc:
+        message = exc.message.replace("not a table", "not a sample list")
+        column = f"column {exc.column}" if exc.column else None
+        raise SampleImportError([Problem(message, exc.row, column)]) from exc
 
 
 # --- reading ---------------------------------------------------------------------
@@ -176,89 +174,17 @@ def _read_at_most(stream: BinaryIO, size: int) -> bytes:
 _Row = tuple[int, list[object] | Problem]
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    # Excel's plain "CSV (Comma delimited)" on Windows writes Windows-1252.
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise SampleImportError(
-            [Problem(f"The file is not readable text. {_ASK} (Save as 'CSV UTF-8'.)")]
-        ) from exc
-    if _CONTROL.search(text.translate({9: None, 10: None, 13: None})):
-        raise SampleImportError([Problem(f"This file is not text, so not a CSV file. {_ASK}")])
-    return text
-
-
-def _delimiter(text: str) -> str:
-    """Comma, unless the header splits better on ';' (Excel in many locales) or a tab."""
-    header = text.lstrip("\r\n").split("\n", 1)[0]
-    return max((",", ";", "\t"), key=lambda d: len(next(csv.reader([header], delimiter=d), [])))
-
-
-def _csv_rows(text: str) -> Iterator[_Row]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    # csv counts physical lines; a quoted cell may span several, so the spreadsheet's
-    # row number is the record count.
-    number = 0
-    while True:
-        number += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield number, Problem(f"the row could not be read as CSV ({exc})")
-            continue
+def _rows(table: Table) -> Iterator[_Row]:
+    """The table's rows, with the rows it could not read (CSV errors) in their place."""
+    reported = 0
+    for number, cells in table.rows:
+        while reported < len(table.problems):
+            problem = table.problems[reported]
+            reported += 1
+            yield problem.row, Problem(problem.message)
         yield number, list(cells)
-
-
-def _xlsx_rows(data: bytes, limits: SampleLimits) -> Generator[_Row, None, None]:
-    # openpyxl parses with defusedxml when it is installed, as it is here.
-    import openpyxl  # no stubs unless types-openpyxl
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except zipfile.BadZipFile as exc:
-        raise SampleImportError(
-            [Problem(f"The file is a damaged Excel or zip file. {_ASK}")]
-        ) from exc
-    if "xl/workbook.xml" not in {i.filename for i in infos}:
-        raise SampleImportError(
-            [Problem(f"This file is a zip archive, not an Excel workbook. {_ASK}")]
-        )
-    if sum(i.file_size for i in infos) > limits.max_unpacked_bytes:
-        raise SampleImportError(
-            [Problem("The Excel file expands to more than the limit when opened. Save it as CSV.")]
-        )
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise SampleImportError([Problem(f"The Excel file could not be opened. {_ASK}")]) from exc
-    try:
-        if not workbook.worksheets:
-            raise SampleImportError([Problem("The Excel file has no worksheet.")])
-        # The sample is the first sheet; read-only mode yields gaps as empty rows, so
-        # enumerate matches the sheet's row numbers.
-        sheet = workbook.worksheets[0].iter_rows(values_only=True)
-        number = 0
-        while True:
-            try:
-                values = next(sheet, None)
-            except Exception as exc:  # damaged XML, or entities defusedxml forbids
-                raise SampleImportError(
-                    [Problem(f"The Excel file could not be read past row {number}. {_ASK}")]
-                ) from exc
-            if values is None:
-                return
-            number += 1
-            yield number, list(values)
-    finally:
-        workbook.close()
+    for problem in table.problems[reported:]:
+        yield problem.row, Problem(problem.message)
 
 
 # --- validating ------------------------------------------------------------------
@@ -325,7 +251,7 @@ def _text(value: object) -> str | None:
 
 
 def _validate(
-    kind: Literal["csv", "xlsx"],
+    kind: Literal["csv", "xlsx", "ods"],
     rows: Iterator[_Row],
     care_groups: Mapping[str, str],
     limits: SampleLimits,

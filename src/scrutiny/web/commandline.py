@@ -1,4 +1,4 @@
-"""Entry points for `scrutiny import` and `scrutiny export` (wired in scrutiny.cli).
+"""Entry points for `scrutiny import`, `export`, `backup` and `restore` (wired in scrutiny.cli).
 
 Each runs the Django management command of the same purpose against the configured
 database (DATABASE_URL, or the SQLite file under var/) and returns the exit status:
@@ -13,19 +13,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 
-def _setup() -> None:
+def _setup(*, migrate: bool = True) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.web.settings")
     django.setup()
     from django.db import connection
 
     # The default SQLite file is created on first use; a server database is migrated
     # by its operators, never behind their backs.
-    if connection.vendor == "sqlite":
+    if migrate and connection.vendor == "sqlite":
         call_command("migrate", "--noinput", verbosity=0)
 
 
-def _run(*args: str) -> int:
-    _setup()
+def _run(*args: str, migrate: bool = True) -> int:
+    _setup(migrate=migrate)
     try:
         call_command(*args)
     except CommandError as exc:
@@ -42,3 +42,16 @@ def import_main(bundle_path: str) -> int:
 def export_main(reference: str, output: str = "-") -> int:
     """`scrutiny export REFERENCE [-o FILE]`: write the inspection's bundle."""
     return _run("export_bundle", reference, "--output", output)
+
+
+def backup_main(archive: str) -> int:
+    """`scrutiny backup FILE`: one consistent archive of the installation."""
+    return _run("backup", archive)
+
+
+def restore_main(archive: str) -> int:
+    """`scrutiny restore FILE`: into an empty installation, after checking every part.
+
+    Nothing is migrated first: the installation must be empty, and restore brings the
+    restored database up to date itself."""
+    return _run("restore", archive, migrate=False)

@@ -68,6 +68,9 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
+                # Wait up to this many seconds for another connection's write to end
+                # (SQLite's busy timeout) instead of failing with "database is locked".
+                "timeout": env_int("SCRUTINY_SQLITE_BUSY_TIMEOUT", 30),
             },
         }
     raise ValueError(f"DATABASE_URL scheme {parts.scheme!r} is not supported (postgres, sqlite)")
@@ -105,9 +108,15 @@ INSTALLED_APPS = [
     "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Single-use recovery codes for a person who has lost their phone.
+    "django_otp.plugins.otp_static",
     "axes",
     "csp",
     "django_htmx",
+    # Before django_tasks_db: its db_worker command is ours (recovers jobs of dead workers).
+    "scrutiny.web.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "scrutiny.web",
     "scrutiny.web.accounts",
     "scrutiny.web.audit",
@@ -120,6 +129,7 @@ INSTALLED_APPS = [
     "scrutiny.web.plans",
     "scrutiny.web.work",
     "scrutiny.web.partnership",
+    "scrutiny.web.retention",
 ]
 
 MIDDLEWARE = [
@@ -177,13 +187,60 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Does nothing unless single sign-on is configured (below).
+    "scrutiny.web.accounts.oidc.OrganisationSignInBackend",
 ]
 LOGIN_URL = "accounts:login"
 # After signing in (and the second factor), people land on what waits for them.
 LOGIN_REDIRECT_URL = "work:my_work"
 
-# Demo accounts (made by `make run`) skip two-factor authentication, never in production.
-DEMO_ACCOUNTS_SKIP_TWO_FACTOR = env_bool("SCRUTINY_DEMO_SKIP_2FA", not PRODUCTION)
+# Demo accounts (made by `make run`) skip two-factor authentication, never in production:
+# there the variable is ignored, and `manage.py check --deploy` says so if it is set.
+DEMO_SKIP_2FA_REQUESTED = env_bool("SCRUTINY_DEMO_SKIP_2FA", False)
+DEMO_ACCOUNTS_SKIP_TWO_FACTOR = (
+    False if PRODUCTION else env_bool("SCRUTINY_DEMO_SKIP_2FA", not PRODUCTION)
+)
+
+# Password reset links (sent by e-mail or shown once to an administrator) work for 3 days
+# and only once: Django's token changes when the password does.
+PASSWORD_RESET_TIMEOUT = env_int("SCRUTINY_PASSWORD_RESET_HOURS", 72) * 3600
+EMAIL_BACKEND = env_str(
+    "SCRUTINY_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("SCRUTINY_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SCRUTINY_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("SCRUTINY_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("SCRUTINY_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("SCRUTINY_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("SCRUTINY_EMAIL_FROM", "scrutiny@localhost")
+
+# Single sign-on with the organisation's accounts over OpenID Connect (optional). The
+# provider's endpoints come from its discovery document at first use; people are matched
+# to existing users by verified e-mail address, never created.
+OIDC_ISSUER = env_str("SCRUTINY_OIDC_ISSUER").rstrip("/")
+OIDC_ENABLED = bool(OIDC_ISSUER)
+OIDC_RP_CLIENT_ID = env_str("SCRUTINY_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("SCRUTINY_OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env_str("SCRUTINY_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+# What the button says, e.g. "Sign in with your Care Inspectorate account".
+OIDC_BUTTON_LABEL = env_str(
+    "SCRUTINY_OIDC_BUTTON_LABEL", "Sign in with your organisation's account"
+)
+# `amr` values from the provider that count as two factors, so Scrutiny asks for no code.
+OIDC_MFA_METHODS = set(env_str("SCRUTINY_OIDC_MFA_METHODS", "mfa").split(","))
+if OIDC_ENABLED and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise RuntimeError(
+        "SCRUTINY_OIDC_ISSUER is set: SCRUTINY_OIDC_CLIENT_ID and "
+        "SCRUTINY_OIDC_CLIENT_SECRET (or SCRUTINY_OIDC_CLIENT_SECRET_FILE) must be set too"
+    )
 OTP_TOTP_ISSUER = "Scrutiny"
 
 # Lock out a username from an address after 5 failures for 30 minutes.
@@ -303,7 +360,21 @@ outside_web_root(ATTACHMENTS_DIR, "SCRUTINY_ATTACHMENTS_DIR")
 outside_web_root(REPORT_TEMPLATES_DIR, "SCRUTINY_REPORT_TEMPLATES_DIR")
 # Survey imports run in a thread that writes its progress to the database; tests that
 # use one database transaction run them inline instead.
-SURVEY_IMPORT_IN_BACKGROUND = env_bool("SCRUTINY_SURVEY_IMPORT_IN_BACKGROUND", True)
+
+# Background jobs (scrutiny.web.jobs): Django's tasks API, database backend, run by
+# `manage.py db_worker`. Staged uploads and built files live outside the web root.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_STAGING_DIR = DATA_DIR / "staging"
+JOBS_OUTPUT_DIR = DATA_DIR / "job-output"
+# A running job whose worker (on another machine) has said nothing for this long is
+# taken as stopped; on the worker's own machine a dead process is noticed at once.
+JOBS_STALE_AFTER_SECONDS = env_int("SCRUTINY_JOBS_STALE_AFTER_SECONDS", 3600)
+# Staged files nothing claims are removed after an hour; built files after a day.
+JOBS_ORPHAN_AFTER_SECONDS = env_int("SCRUTINY_JOBS_ORPHAN_AFTER_SECONDS", 3600)
+JOBS_OUTPUT_KEEP_SECONDS = env_int("SCRUTINY_JOBS_OUTPUT_KEEP_SECONDS", 86400)
+JOBS_SWEEP_EVERY_SECONDS = env_int("SCRUTINY_JOBS_SWEEP_EVERY_SECONDS", 900)
+# Further work the periodic sweep does (dotted paths of functions without arguments).
+JOBS_SWEEP_HOOKS: list[str] = ["scrutiny.web.retention.services.erasure_enqueue_if_due"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("scrutiny.web.plans.urls")),
     path("", include("scrutiny.web.work.urls")),
     path("", include("scrutiny.web.partnership.urls")),
+    path("", include("scrutiny.web.jobs.urls")),
+    path("", include("scrutiny.web.retention.urls")),
 ]

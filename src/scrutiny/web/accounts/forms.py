@@ -34,9 +34,17 @@ class UserCreateForm(forms.Form):
     )
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(
+        required=False,
+        label="E-mail address",
+        help_text="For password reset links, and for signing in with the organisation's "
+        "account. Each person needs their own.",
+    )
     password = forms.CharField(
+        required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters, not a common password.",
+        help_text="At least 12 characters, not a common password. Leave it empty to give "
+        "the person a link to set their own.",
     )
     is_administrator = forms.BooleanField(
         required=False,
@@ -44,7 +52,46 @@ class UserCreateForm(forms.Form):
         help_text="Manages users and inspections; reads no case data unless made a member.",
     )
 
-    def clean_password(self) -> str:
+    def clean_password(self) -> str | None:
         password = self.cleaned_data["password"]
+        if not password:
+            return None
         password_validation.validate_password(password)
-        return password
+        return str(password)
+
+
+class UserEditForm(forms.Form):
+    # What the person's details were when the page was opened (optimistic locking).
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(
+        required=False,
+        label="E-mail address",
+        help_text="For password reset links, and for signing in with the organisation's account.",
+    )
+    is_administrator = forms.BooleanField(
+        required=False,
+        label="Site administrator",
+        help_text="Manages users and inspections; reads no case data unless made a member.",
+    )
+
+
+class PasswordResetChoiceForm(forms.Form):
+    how = forms.ChoiceField(
+        label="How should the person get the link?",
+        choices=[("email", "E-mail it to them"), ("show", "Show it to me once, to pass on")],
+        widget=forms.RadioSelect,
+    )
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        max_length=20,
+        label="Recovery code",
+        help_text="One of the codes you saved when you set up two-factor authentication, "
+        "for example abcde-fghjk. Each code works once.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )

@@ -8,7 +8,7 @@ the page and the command line cannot disagree.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.http import Http404
@@ -129,6 +129,8 @@ class Workspace:
     # Since sign-off: what changed, and whether recomputing still gives the frozen result.
     changes: list[str] = field(default_factory=list)
     recomputes: bool | None = None
+    # Personal data erased after publication: recomputed from what remains.
+    erased: bool = False
     # Since the meeting agreed: sign-off is refused until these are agreed again.
     changes_since_meeting: list[str] = field(default_factory=list)
 
@@ -198,6 +200,14 @@ def evaluation_workspace(*, inspection: Inspection) -> Workspace:
         frozen = signoff.Freeze.from_json(moderation.freeze)
         workspace.changes = signoff.differences(frozen.inputs, signoff.evaluation_inputs(bundle))
         workspace.recomputes = signoff.recompute_matches(frozen, bundle)
+        erased = moderation.freeze.get("erased_inputs_sha256")
+        if erased and not workspace.recomputes:
+            # Personal data was erased after publication (scrutiny.web.retention): the
+            # signed-off fingerprint stays, and what remains must give the same result.
+            workspace.recomputes = signoff.recompute_matches(
+                replace(frozen, inputs_sha256=erased), bundle
+            )
+            workspace.erased = True
     return workspace
 
 

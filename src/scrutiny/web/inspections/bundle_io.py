@@ -166,7 +166,7 @@ def inspection_bundle_data(*, inspection: Inspection) -> dict[str, Any]:
         ratings[reading_id][item] = value
     answers: dict[int, dict[str, str | None]] = defaultdict(dict)
     for response_id, item, value in (
-        Answer.objects.filter(response__inspection=inspection)
+        Answer.objects.filter(response__inspection=inspection, response__pending=False)
         .order_by("id")
         .values_list("response_id", "item", "value")
     ):
@@ -221,7 +221,7 @@ def inspection_bundle_data(*, inspection: Inspection) -> dict[str, Any]:
                 "answers": answers[pk],
             }
             for pk, survey, respondent, care_group in SurveyResponse.objects.filter(
-                inspection=inspection
+                inspection=inspection, pending=False
             )
             .order_by("position")
             .values_list("id", "survey", "respondent", "care_group")

@@ -8,7 +8,7 @@ from django.db.models import F
 
 from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
-from scrutiny.web.audit.services import audit_record
+from scrutiny.web.audit.services import acting_user, audit_record
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 
 
@@ -103,6 +103,10 @@ def inspection_update(
 
 
 def membership_add(*, actor: Any, inspection: Inspection, user: Any, role: str) -> Membership:
+    # A site administrator reads no case data unless made a member, and not by themself:
+    # the case role must come from someone else (another administrator or the lead).
+    if acting_user(actor) is not None and acting_user(actor).pk == user.pk:
+        raise Refused(["You cannot add yourself to a team: ask another administrator."])
     with transaction.atomic():
         membership = Membership.objects.create(inspection=inspection, user=user, role=role)
         audit_record(

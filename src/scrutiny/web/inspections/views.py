@@ -1,16 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from scrutiny.core.bundle import BundleInvalid
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.refusal import Refused
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.access import inspections_visible_to
-from scrutiny.web.inspections.bundle_io import bundle_export, bundle_import
+from scrutiny.web.inspections.bundle_io import bundle_export
 from scrutiny.web.inspections.forms import (
     BundleImportForm,
     InspectionCreateForm,
@@ -18,6 +17,7 @@ from scrutiny.web.inspections.forms import (
     MembershipAddForm,
     MembershipRoleForm,
 )
+from scrutiny.web.inspections.jobs import bundle_import_enqueue, bundle_import_run
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.inspections.selectors import inspection_list, inspection_progress, membership_list
 from scrutiny.web.inspections.services import (
@@ -28,11 +28,16 @@ from scrutiny.web.inspections.services import (
     membership_remove,
     membership_role_change,
 )
+from scrutiny.web.jobs.selectors import access_job_by_id
+from scrutiny.web.jobs.services import stage_upload
 from scrutiny.web.partnership.selectors import follow_up, progress_links
 from scrutiny.web.plans.selectors import inspection_phase, timeline_for
 from scrutiny.web.reports.selectors import report_for, shared_with_partnership
+from scrutiny.web.retention.selectors import erasures_of
 from scrutiny.web.rules import administrator, inspection_permission, signed_in
 from scrutiny.web.work.selectors import next_actions
+
+BUNDLE_IMPORT = f"{bundle_import_run.__module__}.{bundle_import_run.__qualname__}"
 
 
 @signed_in
@@ -60,8 +65,11 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
 
 @administrator
 def bundle_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload a bundle; the worker imports it (inspections/jobs.py) while this page
+    follows the job, then sends the administrator on to the new inspection's team."""
     form = BundleImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
+    job = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["bundle"]
         if upload.size > settings.BUNDLE_MAX_BYTES:
@@ -70,16 +78,32 @@ def bundle_import_view(request: HttpRequest) -> HttpResponse:
                 f"{settings.BUNDLE_MAX_BYTES}"
             ]
         else:
-            try:
-                inspection = bundle_import(actor=request.user, data=upload.read())
-            except BundleInvalid as exc:
-                problems = exc.problems
-            else:
-                messages.success(request, f"Inspection {inspection.reference} imported.")
-                return redirect("inspections:team", inspection_id=inspection.pk)
+            staged = stage_upload(upload.chunks(), suffix=".json")
+            job = bundle_import_enqueue(actor=request.user, staged=staged, file_name=upload.name)
+            return redirect(job.next_url)
+    elif request.GET.get("job", "").isdigit():
+        job = access_job_by_id(
+            user=request.user, inspection_id=None, job_id=int(request.GET["job"])
+        )
+        if job.handler != BUNDLE_IMPORT:
+            raise Http404
+        if request.htmx:
+            if not job.finished:
+                return render(request, "jobs/_progress.html", {"job": job})
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        if job.status == "done" and job.result:
+            messages.success(request, job.result["summary"])
+            return redirect("inspections:team", inspection_id=job.result["inspection"])
+        if job.status == "failed":
+            problems = [p["text"] for p in (job.result or {}).get("problems", [])] or [job.failure]
     status = 422 if problems else 200
     return render(
-        request, "inspections/import.html", {"form": form, "problems": problems}, status=status
+        request,
+        "inspections/import.html",
+        {"form": form, "problems": problems, "job": job},
+        status=status,
     )
 
 
@@ -112,6 +136,7 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
             "report_shared": report is not None and shared_with_partnership(report),
             "follow_up": follow_up(inspection=inspection),
             "visible": set(inspections_visible_to(request.user).values_list("pk", flat=True)),
+            "erasures": erasures_of(inspection=inspection),
         },
     )
 
@@ -149,6 +174,7 @@ def inspection_edit_view(request: HttpRequest, inspection: Inspection) -> HttpRe
 @inspection_permission(roles.MANAGE_TEAM)
 def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     form = MembershipAddForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         user = (
             get_user_model()
@@ -160,11 +186,18 @@ def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
         elif Membership.objects.filter(inspection=inspection, user=user).exists():
             form.add_error("username", "This person is already in the team.")
         else:
-            membership_add(
-                actor=request.user, inspection=inspection, user=user, role=form.cleaned_data["role"]
+            status = run_service(
+                form,
+                lambda: membership_add(
+                    actor=request.user,
+                    inspection=inspection,
+                    user=user,
+                    role=form.cleaned_data["role"],
+                ),
             )
-            messages.success(request, f"{user.get_username()} added to the team.")
-            return redirect("inspections:team", inspection_id=inspection.pk)
+            if not status:
+                messages.success(request, f"{user.get_username()} added to the team.")
+                return redirect("inspections:team", inspection_id=inspection.pk)
     return render(
         request,
         "inspections/team.html",
@@ -173,6 +206,7 @@ def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
             "form": form,
             "memberships": membership_list(inspection=inspection),
         },
+        status=status,
     )
 
 

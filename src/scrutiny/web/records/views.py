@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -6,13 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from scrutiny.core.methodology import Programme, load_programme
-from scrutiny.core.sample_import import SampledRecord as ParsedRecord
-from scrutiny.core.sample_import import SampleImportError, parse_sample
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
+from scrutiny.web.jobs.models import Job
+from scrutiny.web.jobs.selectors import access_job_by_id
+from scrutiny.web.jobs.services import stage_upload
 from scrutiny.web.partnership.selectors import pairing_by_reader
 from scrutiny.web.records.exports import results_csv, results_xlsx
 from scrutiny.web.records.forms import (
@@ -22,6 +24,12 @@ from scrutiny.web.records.forms import (
     ReadingForm,
     SampleUploadForm,
     SecondReadingForm,
+)
+from scrutiny.web.records.jobs import (
+    sample_check_enqueue,
+    sample_check_run,
+    sample_store_enqueue,
+    sample_store_run,
 )
 from scrutiny.web.records.models import Assignment, RecordReading
 from scrutiny.web.records.selectors import (
@@ -42,7 +50,6 @@ from scrutiny.web.records.services import (
     assignments_balance,
     reading_save,
     reading_submit,
-    sample_import,
     second_readings_choose,
 )
 from scrutiny.web.rules import inspection_permission
@@ -152,58 +159,72 @@ def sample_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     )
 
 
-def _preview_key(inspection: Inspection) -> str:
-    return f"sample-preview-{inspection.pk}"
+SAMPLE_CHECK = f"{sample_check_run.__module__}.{sample_check_run.__qualname__}"
+SAMPLE_STORE = f"{sample_store_run.__module__}.{sample_store_run.__qualname__}"
+
+
+def _sample_job(request: HttpRequest, inspection: Inspection, job_id: Any) -> Job | None:
+    """The sample-import job named in the request, of this inspection; 404 otherwise."""
+    if not job_id or not str(job_id).isdigit():
+        return None
+    job = access_job_by_id(user=request.user, inspection_id=inspection.pk, job_id=int(job_id))
+    if job.handler not in (SAMPLE_CHECK, SAMPLE_STORE):
+        raise Http404
+    return job
 
 
 @inspection_permission(roles.MANAGE_READINGS)
 def sample_import_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
-    """Upload, preview, confirm. The validated rows wait in the session between the
-    preview and the confirmation, so nothing is stored until the lead says so."""
+    """Upload, preview, confirm. Checking the file and storing the records are jobs
+    (records/jobs.py); this page follows them, so nothing is stored until the lead says so."""
     programme = load_programme(inspection.programme)
-    groups = {g.id: g.label for g in programme.care_groups}
     form = SampleUploadForm(request.POST or None, request.FILES or None)
-    problems: list[Any] = []
-    preview = request.session.get(_preview_key(inspection))
-    if request.method == "POST" and request.POST.get("action") == "confirm" and preview:
-        records = [ParsedRecord(**row) for row in preview["records"]]
-        try:
-            sample_import(actor=request.user, inspection=inspection, records=records)
-        except SampleImportError as exc:
-            problems = list(exc.problems)
-        else:
-            del request.session[_preview_key(inspection)]
-            messages.success(request, f"{len(records)} records added to the sample.")
-            return redirect("records:sample", inspection_id=inspection.pk)
-    elif request.method == "POST" and request.POST.get("action") == "cancel":
-        request.session.pop(_preview_key(inspection), None)
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "confirm":
+        checked = _sample_job(request, inspection, request.POST.get("job"))
+        if checked is None or checked.handler != SAMPLE_CHECK or checked.status != "done":
+            raise Http404
+        job = sample_store_enqueue(actor=request.user, inspection=inspection, checked=checked)
+        return redirect(job.next_url)
+    if request.method == "POST" and action == "cancel":
         return redirect("records:sample_import", inspection_id=inspection.pk)
-    elif request.method == "POST" and form.is_valid():
-        request.session.pop(_preview_key(inspection), None)
-        preview = None
-        try:
-            parsed = parse_sample(form.cleaned_data["sample"], care_groups=groups)
-        except SampleImportError as exc:
-            problems = list(exc.problems)
-        else:
-            preview = {
-                "records": [r.__dict__ for r in parsed.records],
-                "format": parsed.format,
-                "ignored": list(parsed.ignored_columns),
-            }
-            request.session[_preview_key(inspection)] = preview
-    status = 422 if problems or form.errors else 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["sample"]
+        staged = stage_upload(upload.chunks(), suffix=Path(upload.name).suffix[:10])
+        job = sample_check_enqueue(
+            actor=request.user, inspection=inspection, staged=staged, file_name=upload.name
+        )
+        return redirect(job.next_url)
+    job = (
+        _sample_job(request, inspection, request.GET.get("job"))
+        if request.method == "GET"
+        else None
+    )
+    if job is not None and request.htmx:
+        if not job.finished:
+            return render(request, "jobs/_progress.html", {"job": job})
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"  # the job ended: load the whole page
+        return response
+    if job is not None and job.handler == SAMPLE_STORE and job.status == "done":
+        messages.success(request, job.result["summary"])
+        return redirect("records:sample", inspection_id=inspection.pk)
+    failed = job is not None and job.status == "failed"
+    preview = job.result if job and job.handler == SAMPLE_CHECK and job.status == "done" else None
+    status = 422 if failed or form.errors else 200
     return render(
         request,
         "records/sample_import.html",
         {
             "inspection": inspection,
             "form": form,
-            "problems": problems,
-            "preview": None if problems else preview,
+            "job": job,
+            "failed": failed,
+            "problems": (job.result or {}).get("problems", []) if failed and job else [],
+            "preview": preview,
             "preview_rows": [
                 {**r, "group_label": programme.care_group_label(r["care_group"])}
-                for r in ((preview or {}).get("records", []) if not problems else [])
+                for r in (preview or {}).get("records", [])
             ],
         },
         status=status,

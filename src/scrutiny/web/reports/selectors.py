@@ -346,6 +346,21 @@ def template_notes(template: ReportTemplate) -> list[str]:
         return ["The stored file cannot be read: upload the template again."]
 
 
+def template_refusals(*, inspection: Inspection) -> list[str]:
+    """Why the Word template the inspection's DOCX would fill can no longer be used
+    (none when there is no template or it is usable)."""
+    template = template_for(inspection=inspection)
+    if template is None:
+        return []
+    try:
+        check_template(template_path(template), max_inflated=MAX_INFLATED)
+    except Refused as exc:
+        return list(exc.reasons)
+    except OSError:
+        return ["The stored file cannot be read: upload the template again."]
+    return []
+
+
 @dataclass(frozen=True)
 class ReportFile:
     content: bytes

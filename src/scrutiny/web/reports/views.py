@@ -26,6 +26,7 @@ from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.reports import forms, selectors, services
+from scrutiny.web.reports.jobs import FORMAT_NAMES, report_build_enqueue
 from scrutiny.web.reports.models import Report, Statement
 from scrutiny.web.rules import administrator, inspection_permission
 from scrutiny.web.surveys.uploads import human_size, limit_uploads, refused_size, store_upload
@@ -584,15 +585,35 @@ def preview_view(request: HttpRequest, inspection: Inspection, report_version: s
 def download_view(
     request: HttpRequest, inspection: Inspection, report_version: str, file_type: str
 ) -> HttpResponse:
+    """HTML comes at once; a PDF or Word file is built by a job (2–4 s of layout, never in
+    the request): this page starts it, and the job's page offers the file when it is ready."""
     report = selectors.report_for(inspection=inspection)
     version = _version(inspection, report, report_version)
     if file_type not in selectors.FILE_TYPES:
         raise Http404
-    try:
-        out = selectors.report_file(inspection=inspection, version=version, file_type=file_type)
-    except services.Refused as exc:
-        # A Word template kept before its checks grew stricter: say why, never a 500.
-        return _template_unusable(request, inspection, exc.reasons)
+    if file_type != "html":
+        if file_type == "docx":
+            # A Word template kept before its checks grew stricter: say why, never a
+            # failed job or a 500.
+            unusable = selectors.template_refusals(inspection=inspection)
+            if unusable:
+                return _template_unusable(request, inspection, unusable)
+        if request.method == "POST":
+            job = report_build_enqueue(
+                actor=request.user, inspection=inspection, version=version, file_type=file_type
+            )
+            return redirect(job)
+        return render(
+            request,
+            "reports/build.html",
+            {
+                "inspection": inspection,
+                "version": version,
+                "version_name": selectors.VERSION_NAMES[version],
+                "format_name": FORMAT_NAMES[file_type],
+            },
+        )
+    out = selectors.report_file(inspection=inspection, version=version, file_type=file_type)
     audit_read(
         actor=request.user,
         inspection=inspection,

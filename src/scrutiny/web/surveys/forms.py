@@ -3,7 +3,14 @@ from typing import Any
 from django import forms
 
 from scrutiny.core.methodology import Survey
-from scrutiny.core.survey_import import CARE_GROUPS, ColumnMapping, ValueMapping
+from scrutiny.core.survey_import import (
+    CARE_GROUPS,
+    Column,
+    ColumnMapping,
+    Completeness,
+    Inclusion,
+    ValueMapping,
+)
 
 NO_ANSWER = "__none__"
 NOT_IN_FILE = ""
@@ -13,31 +20,39 @@ class SurveyUploadForm(forms.Form):
     # Empty files reach the importer, whose refusal says what to upload instead.
     export = forms.FileField(
         allow_empty_file=True,
-        label="Survey export (CSV or Excel .xlsx)",
-        help_text="The export from LimeSurvey, KoboToolbox, Microsoft Forms or another "
-        "tool: one row per respondent, one column per question.",
+        label="Survey export (CSV, Excel .xlsx or OpenDocument .ods)",
+        help_text="The export from LimeSurvey, KoboToolbox, ODK Central, Qualtrics, "
+        "SurveyMonkey, Microsoft Forms or another tool: one row per respondent, one column "
+        "per question.",
     )
 
 
 class ColumnMappingForm(forms.Form):
     """Which column of the file holds each question, the respondent id and the care group."""
 
-    def __init__(self, *args: Any, survey: Survey, header: list[str], **kwargs: Any):
+    def __init__(self, *args: Any, survey: Survey, columns: list[Column], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        columns = [(NOT_IN_FILE, "Not in this file")] + [(h, h) for h in header if h]
+        # By the column's name (a repeated header carries its letter), shown with the
+        # question text a later heading row gives it.
+        choices = [
+            (c.name, c.name if c.label == c.header else f"{c.name}: {c.label}")
+            for c in columns
+            if c.header
+        ]
+        options = [(NOT_IN_FILE, "Not in this file"), *choices]
         self.survey = survey
         self.fields["respondent"] = forms.ChoiceField(
-            choices=[(NOT_IN_FILE, "None: number respondents by row")] + columns[1:],
+            choices=[(NOT_IN_FILE, "None: number respondents by row"), *choices],
             required=False,
             label="Respondent id",
             help_text="A pseudonymous id such as the tool's response id. Never a name or email.",
         )
         self.fields["care_group"] = forms.ChoiceField(
-            choices=columns, required=False, label="Care group"
+            choices=options, required=False, label="Care group"
         )
         for item in survey.items:
             self.fields[f"item-{item.id}"] = forms.ChoiceField(
-                choices=columns, required=False, label=item.text
+                choices=options, required=False, label=item.text
             )
 
     @staticmethod
@@ -115,3 +130,55 @@ class ValueMappingForm(forms.Form):
             else:
                 answers.setdefault(item_id, {})[raw] = chosen
         return ValueMapping(answers=answers, care_groups=care)
+
+
+class InclusionForm(forms.Form):
+    """The team's decision to count responses the survey tool does not mark complete."""
+
+    incomplete = forms.BooleanField(required=False)
+    rejected = forms.BooleanField(required=False)
+    on_hold = forms.BooleanField(required=False)
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why the team decided to count them",
+        help_text="Recorded with the survey, with your name and the date, and shown beside "
+        "its figures.",
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, completeness: Completeness, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        c = completeness
+        offered = {
+            "incomplete": (c.incomplete, "not finished (the tool marks them incomplete)"),
+            "rejected": (c.rejected, "rejected by a reviewer in the tool"),
+            "on_hold": (c.on_hold, "put on hold or marked as having issues in the tool"),
+        }
+        for name, (n, what) in offered.items():
+            if not n:
+                del self.fields[name]
+                continue
+            empty = c.by_status_empty.get(name, 0)
+            counted = n - empty
+            self.fields[name].label = (
+                f"Also count the {n} response{'s' if n != 1 else ''} {what}"
+                + (f" ({empty} of them answer nothing and are never counted)" if empty else "")
+                + f": {counted} more return{'s' if counted != 1 else ''}"
+            )
+        if not any(k in self.fields for k in offered):
+            del self.fields["reason"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.inclusion().any and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why the team decided to count these responses.")
+        return data
+
+    def inclusion(self) -> Inclusion:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return Inclusion(
+            incomplete=bool(data.get("incomplete")),
+            rejected=bool(data.get("rejected")),
+            on_hold=bool(data.get("on_hold")),
+        )

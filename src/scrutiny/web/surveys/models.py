@@ -15,13 +15,21 @@ class SurveyResponse(models.Model):
     survey_import = models.ForeignKey(
         "SurveyImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
     )
+    # Not (or no longer) part of the survey: written batch by batch by an import that has
+    # not finished, or replaced by one that has and about to be deleted. Every read
+    # leaves these out; an import makes its rows current in one short transaction, so
+    # other people's pages are never held up by a long write.
+    pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "position"], name="response_position")
         ]
-        indexes = [models.Index(fields=["inspection", "survey"], name="response_survey")]
+        indexes = [
+            models.Index(fields=["inspection", "survey"], name="response_survey"),
+            models.Index(fields=["survey_import", "pending"], name="response_import_pending"),
+        ]
 
 
 class Answer(models.Model):
@@ -47,6 +55,7 @@ class SurveyImport(models.Model):
     """
 
     class Status(models.TextChoices):
+        INSPECTING = "inspecting", "Reading the file"
         MAPPING = "mapping", "Waiting for the column mapping"
         SCANNING = "scanning", "Reading the answers in the file"
         VALUES = "values", "Waiting for the answer mapping"
@@ -66,11 +75,33 @@ class SurveyImport(models.Model):
     # The uploaded file under SURVEY_UPLOADS_DIR while steps remain; removed when done.
     staged_name = models.CharField(max_length=80, blank=True)
     layout = models.CharField(max_length=30)
-    header = models.JSONField(default=list)
+    file_format = models.CharField(max_length=10, blank=True)  # csv, xlsx, ods
+    header_rows = models.PositiveSmallIntegerField(default=1)  # headings above the responses
+    header = models.JSONField(default=list)  # the columns' names, as mappings name them
+    # [{name, header, label, letter}] as the reader found them (core Column).
+    columns = models.JSONField(default=list)
+    # The first responses as read, for the preview; removed when the import ends.
+    sample = models.JSONField(null=True, blank=True)
+    # The file's responses by completeness (core Completeness.to_json), from the scan.
+    completeness = models.JSONField(null=True, blank=True)
+    # Counting responses the tool marks incomplete, rejected or on hold is the team's
+    # decision: who took it, when and why (also in the audit trail).
+    include_incomplete = models.BooleanField(default=False)
+    include_rejected = models.BooleanField(default=False)
+    include_on_hold = models.BooleanField(default=False)
+    inclusion_reason = models.TextField(blank=True)
+    inclusion_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    inclusion_at = models.DateTimeField(null=True, blank=True)
+    # The queued job doing the current long step (reading, scanning, importing).
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     column_mapping = models.JSONField(null=True, blank=True)  # core ColumnMapping
     value_mapping = models.JSONField(null=True, blank=True)  # core ValueMapping
     unmapped = models.JSONField(null=True, blank=True)  # item -> raw answer -> count
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.MAPPING)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INSPECTING)
     phase = models.CharField(max_length=80, blank=True)  # what the worker is doing now
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(null=True, blank=True)

@@ -23,7 +23,11 @@ from scrutiny.web.surveys.models import Answer, SurveyImport, SurveyResponse
 # A running import whose row has not been touched for this long has died (the server
 # restarted): its transaction was never committed, so nothing was stored.
 STALE_AFTER = timedelta(minutes=10)
-RUNNING = (SurveyImport.Status.SCANNING, SurveyImport.Status.IMPORTING)
+RUNNING = (
+    SurveyImport.Status.INSPECTING,
+    SurveyImport.Status.SCANNING,
+    SurveyImport.Status.IMPORTING,
+)
 # Items that say what kind of respondent answered; the programme file has no flag for
 # it yet, so it is named here (staff: the service they work in).
 RESPONDENT_TYPE_ITEMS = ("role",)
@@ -31,7 +35,7 @@ RESPONDENT_TYPE_ITEMS = ("role",)
 
 def survey_counts(*, inspection: object) -> dict[str, int]:
     rows = (
-        SurveyResponse.objects.filter(inspection=inspection)
+        SurveyResponse.objects.filter(inspection=inspection, pending=False)
         .values("survey")
         .annotate(n=Count("id"))
         .order_by()
@@ -41,7 +45,7 @@ def survey_counts(*, inspection: object) -> dict[str, int]:
 
 def response_list(*, inspection: object, survey: str) -> QuerySet[SurveyResponse]:
     return (
-        SurveyResponse.objects.filter(inspection=inspection, survey=survey)
+        SurveyResponse.objects.filter(inspection=inspection, survey=survey, pending=False)
         .order_by("position")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("id")))
     )
@@ -51,7 +55,7 @@ def access_survey_import_by_id(*, inspection: object, import_id: int) -> SurveyI
     """An import of this (already authorised) inspection, or 404."""
     job = (
         SurveyImport.objects.filter(inspection=inspection, pk=import_id)
-        .select_related("inspection", "created_by", "superseded_by")
+        .select_related("inspection", "created_by", "superseded_by", "job", "inclusion_by")
         .first()
     )
     if job is None:
@@ -60,7 +64,14 @@ def access_survey_import_by_id(*, inspection: object, import_id: int) -> SurveyI
 
 
 def is_stale(job: SurveyImport) -> bool:
-    return job.status in RUNNING and timezone.now() - job.updated_at > STALE_AFTER
+    """A running step whose job has failed (its worker stopped for good, or it crashed),
+    or whose row has not moved for too long: nothing from it was stored."""
+    if job.status not in RUNNING:
+        return False
+    queued = job.job
+    if queued is not None and queued.status == "failed":
+        return True
+    return timezone.now() - job.updated_at > STALE_AFTER
 
 
 def import_history(*, inspection: object, survey: str) -> QuerySet[SurveyImport]:
@@ -72,7 +83,7 @@ def import_history(*, inspection: object, survey: str) -> QuerySet[SurveyImport]
 def bundle_response_count(*, inspection: object, survey: str) -> int:
     """Responses that came in a bundle rather than from a file import."""
     return SurveyResponse.objects.filter(
-        inspection=inspection, survey=survey, survey_import=None
+        inspection=inspection, survey=survey, survey_import=None, pending=False
     ).count()
 
 
@@ -107,12 +118,15 @@ def _responses(*, inspection: object, survey: Survey) -> list[dict[str, Any]]:
     """Each response as the core's suppression reads it: care group and answers."""
     by_response: dict[int, dict[str, Any]] = {}
     for pk, care_group in SurveyResponse.objects.filter(
-        inspection=inspection, survey=survey.id
+        inspection=inspection, survey=survey.id, pending=False
     ).values_list("id", "care_group"):
         by_response[pk] = {"care_group": care_group, "answers": {}}
     options = {i.id for i in survey.items if not i.free_text}
     for response_id, item, value in Answer.objects.filter(
-        response__inspection=inspection, response__survey=survey.id, item__in=options
+        response__inspection=inspection,
+        response__survey=survey.id,
+        response__pending=False,
+        item__in=options,
     ).values_list("response_id", "item", "value"):
         if value is not None:
             by_response[response_id]["answers"][item] = value
@@ -194,6 +208,7 @@ def feel_safe(*, inspection: object, programme: Programme) -> FeelSafe | None:
         Answer.objects.filter(
             response__inspection=inspection,
             response__survey=statistic.survey,
+            response__pending=False,
             item=statistic.item,
             value__isnull=False,
         ).values_list("value", flat=True)

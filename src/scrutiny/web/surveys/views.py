@@ -12,12 +12,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from scrutiny.core.methodology import Survey, load_programme
 from scrutiny.core.survey_import import (
     ColumnMapping,
-    NotASurveyExport,
-    SurveyImportError,
+    Completeness,
     ValueMapping,
     match_care_group,
     match_option,
-    preview,
 )
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
@@ -25,7 +23,12 @@ from scrutiny.web.evaluations.models import JudgementReason
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.rules import inspection_permission
-from scrutiny.web.surveys.forms import ColumnMappingForm, SurveyUploadForm, ValueMappingForm
+from scrutiny.web.surveys.forms import (
+    ColumnMappingForm,
+    InclusionForm,
+    SurveyUploadForm,
+    ValueMappingForm,
+)
 from scrutiny.web.surveys.models import SurveyImport
 from scrutiny.web.surveys.selectors import (
     RUNNING,
@@ -40,11 +43,11 @@ from scrutiny.web.surveys.selectors import (
     survey_results,
 )
 from scrutiny.web.surveys.services import (
-    AlreadyImported,
+    columns_of,
     current_import,
-    limits,
+    inclusion_of,
+    personal_columns,
     recognised,
-    staged_path,
     survey_import_cancel,
     survey_import_map_columns,
     survey_import_map_values,
@@ -54,6 +57,14 @@ from scrutiny.web.surveys.services import (
 from scrutiny.web.surveys.uploads import human_size, limit_uploads, refused_size, store_upload
 
 Status = SurveyImport.Status
+LAYOUT_NAMES = {
+    "limesurvey": "LimeSurvey",
+    "kobotoolbox": "KoboToolbox",
+    "odk": "ODK Central",
+    "qualtrics": "Qualtrics",
+    "surveymonkey": "SurveyMonkey",
+    "microsoft_forms": "Microsoft Forms",
+}
 
 
 def _survey(inspection: Inspection, survey_id: str) -> Survey:
@@ -142,6 +153,7 @@ def survey_results_view(
             "survey": survey,
             "results": results,
             "responses": survey_counts(inspection=inspection).get(survey.id, 0),
+            "current_import": current_import(inspection=inspection, survey=survey.id),
             "feel_safe": safe if safe and safe.statistic.survey == survey.id else None,
             "judgement": judgement,
             "show_judgement": True,
@@ -198,7 +210,6 @@ def survey_upload_view(
 def _upload(request: HttpRequest, inspection: Inspection, survey: Survey) -> HttpResponse:
     form = SurveyUploadForm(request.POST or None, request.FILES or None)
     refusal = ""
-    earlier = None
     if request.method == "POST":
         too_big = refused_size(request)
         if too_big is not None:
@@ -209,32 +220,16 @@ def _upload(request: HttpRequest, inspection: Inspection, survey: Survey) -> Htt
             )
         elif form.is_valid():
             upload = form.cleaned_data["export"]
-            # openpyxl opens only files named .xlsx; the content decides, not the name.
-            zipped = next(upload.chunks(4), b"").startswith(b"PK\x03\x04")
-            path = store_upload(
-                upload, directory=settings.SURVEY_UPLOADS_DIR, suffix=".xlsx" if zipped else ""
+            # Only stored here: the job worker reads it (never a web request).
+            path = store_upload(upload, directory=settings.SURVEY_UPLOADS_DIR)
+            job = survey_upload(
+                actor=request.user,
+                inspection=inspection,
+                survey=survey,
+                path=path,
+                file_name=upload.name,
             )
-            try:
-                job = survey_upload(
-                    actor=request.user,
-                    inspection=inspection,
-                    survey=survey,
-                    path=path,
-                    file_name=upload.name,
-                )
-            except NotASurveyExport as exc:
-                refusal = str(exc)
-            except SurveyImportError as exc:
-                refusal = str(exc)
-            except AlreadyImported as exc:
-                earlier = exc.earlier
-                refusal = (
-                    f"This file was already imported on {earlier.created_at:%-d %B %Y} "
-                    f"({earlier.responses_imported} responses): nothing was imported again. "
-                    "To correct the responses, upload the corrected file."
-                )
-            else:
-                return redirect(_next_step(job))
+            return redirect("surveys:import", inspection.pk, job.pk)
         if refusal:
             form.add_error("export", refusal)
     history = import_history(inspection=inspection, survey=survey.id)
@@ -283,7 +278,7 @@ def import_columns_view(
     form = ColumnMappingForm(
         request.POST if request.method == "POST" else None,
         survey=survey,
-        header=job.header,
+        columns=columns_of(job),
         initial=ColumnMappingForm.initial_from(mapping),
     )
     if request.method == "POST" and form.is_valid():
@@ -298,7 +293,8 @@ def import_columns_view(
             "job": job,
             "form": form,
             "recognised": recognised(job),
-            "layout": job.layout.replace("_", " ").title(),
+            "personal": personal_columns(job),
+            "layout": LAYOUT_NAMES.get(job.layout, "an unrecognised tool"),
         },
         status=422 if form.errors else 200,
     )
@@ -370,11 +366,17 @@ def import_preview_view(
         return redirect("surveys:upload", inspection.pk, job.survey)
     if job.status != Status.READY or not job.staged_name:
         return redirect(_next_step(job))
-    if request.method == "POST" and request.POST.get("action") == "import":
-        survey_import_start(actor=request.user, job=job)
+    counts = Completeness.from_json(job.completeness or {})
+    form = InclusionForm(request.POST if request.method == "POST" else None, completeness=counts)
+    if request.method == "POST" and request.POST.get("action") == "import" and form.is_valid():
+        survey_import_start(
+            actor=request.user,
+            job=job,
+            inclusion=form.inclusion(),
+            reason=form.cleaned_data.get("reason", ""),
+        )
         return redirect("surveys:import", inspection.pk, job.pk)
     survey = _survey(inspection, job.survey)
-    header, first = preview(staged_path(job), rows=10, limits=limits())
     audit_read(
         actor=request.user,
         inspection=inspection,
@@ -389,23 +391,26 @@ def import_preview_view(
             "inspection": inspection,
             "survey": survey,
             "job": job,
-            **_preview_table(job, survey, header, first),
+            **_preview_table(job, survey),
+            "counts": counts,
+            "form": form,
+            "layout": LAYOUT_NAMES.get(job.layout, "an unrecognised tool"),
             "replaces": survey_counts(inspection=inspection).get(survey.id, 0),
             "same_as_superseded": import_history(inspection=inspection, survey=survey.id)
             .filter(content_hash=job.content_hash, status=Status.DONE)
             .exclude(pk=job.pk)
             .first(),
         },
+        status=422 if form.errors else 200,
     )
 
 
-def _preview_table(
-    job: SurveyImport, survey: Survey, header: list[str], first: list[tuple[int, list[str]]]
-) -> dict[str, object]:
-    """The first rows as they will be stored: mapped columns, mapped answers."""
+def _preview_table(job: SurveyImport, survey: Survey) -> dict[str, object]:
+    """The first responses as they will be stored: mapped columns, mapped answers."""
     mapping = ColumnMapping.model_validate(job.column_mapping)
     values = ValueMapping.model_validate(job.value_mapping or {})
-    position = {h: i for i, h in enumerate(header)}
+    position = {c.name: c.index for c in columns_of(job)}
+    first = [(n, cells) for n, cells in job.sample or []]
     items = [
         (i, next((c for c, v in mapping.items.items() if v == i.id), None)) for i in survey.items
     ]
@@ -473,6 +478,8 @@ def import_view(request: HttpRequest, inspection: Inspection, import_id: int) ->
         "running": running,
         "stale": is_stale(job),
         "percent": percent,
+        "inclusion": inclusion_of(job),
+        "counts": Completeness.from_json(job.completeness or {}) if job.completeness else None,
     }
     if request.htmx:
         return render(request, "surveys/_progress.html", context)

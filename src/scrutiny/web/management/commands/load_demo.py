@@ -3,9 +3,10 @@
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 import weasyprint
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -56,8 +57,16 @@ class Command(BaseCommand):
         # `make run` loads quietly, prints the evaluation, then the logins last of all.
         parser.add_argument("--quiet", action="store_true", help="load without printing")
         parser.add_argument("--logins-only", action="store_true", help="only print the demo logins")
+        parser.add_argument("--port", type=int, default=8000, help="the port `make run` serves on")
 
     def handle(self, *args: object, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # The demo accounts' password is published in this file and in `make run`'s output.
+            raise CommandError(
+                "load_demo refuses to run with SCRUTINY_ENV=production: it makes demo accounts "
+                "whose password is published. Make the first administrator with "
+                "`manage.py createadmin` instead."
+            )
         if not options["logins_only"]:
             inspection = self._load(seed=options["seed"], records=options["records"])
             if options["quiet"]:
@@ -66,7 +75,7 @@ class Command(BaseCommand):
                 f"\nDemo inspection {inspection.reference} ({inspection.partnership}) is loaded."
             )
         self.stdout.write(
-            f"Sign in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r} "
+            f"Sign in at http://127.0.0.1:{options['port']}/ with password {DEMO_PASSWORD!r} "
             "and one of these usernames:"
         )
         for username, _, role in DEMO_USERS:

@@ -461,8 +461,22 @@ def progress_review_open(*, actor: Any, inspection: Inspection, start: date) -> 
             programme=inspection.programme,
             start=start,
         )
-        for m in Membership.objects.filter(inspection=inspection, role=Role.LEAD_INSPECTOR):
-            membership_add(actor=actor, inspection=review, user=m.user, role=m.role)
+        # The original's lead inspectors carry their role over (not membership_add, which
+        # refuses anyone adding themselves: this is no new role, and it is audited here).
+        for m in Membership.objects.filter(
+            inspection=inspection, role=Role.LEAD_INSPECTOR
+        ).select_related("user"):
+            carried = Membership.objects.create(inspection=review, user=m.user, role=m.role)
+            audit_record(
+                actor=actor,
+                inspection=review,
+                action=AuditEvent.Action.CREATE,
+                object_type="membership",
+                object_id=carried.pk,
+                summary=f"Carried over {m.user.get_username()} as lead inspector from "
+                f"{inspection.reference}",
+                after={"user": m.user.get_username(), "role": m.role},
+            )
         link = ProgressReview.objects.create(
             original=inspection, review=review, opened_by=acting_user(actor)
         )

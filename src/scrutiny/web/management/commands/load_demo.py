@@ -3,8 +3,8 @@
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 import weasyprint
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction

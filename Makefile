@@ -31,6 +31,7 @@ run: install assets
 	bash scripts/install-report-deps.sh
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --quiet
+	$(BIN)/python manage.py load_demo_programme --inspections 6
 	$(BIN)/scrutiny export JI-0001 -o demo-bundle.json
 	$(BIN)/scrutiny evaluate demo-bundle.json
 	$(BIN)/python manage.py load_demo --logins-only --port $(PORT)
@@ -39,15 +40,11 @@ run: install assets
 		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite on SQLite; in CI (or with TEST_POSTGRES=1) every test that touches
-# the database runs again on PostgreSQL 15 (the others cannot differ).
+# the database runs again on PostgreSQL 15 (the others cannot differ), side by side.
 test: install assets lint
 	bash scripts/ensure-chromium.sh
 	bash scripts/install-report-deps.sh
-	$(BIN)/pytest
-	@if [ "$${CI:-}" = "true" ] || [ "$${TEST_POSTGRES:-}" = "1" ]; then \
-		echo "== every database test again on PostgreSQL"; \
-		SCRUTINY_ONLY_DB_TESTS=1 bash scripts/with-postgres.sh $(BIN)/pytest; \
-	fi
+	bash scripts/test-all.sh
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -57,6 +54,7 @@ lint: install
 # Each bench/bench_*.py prints its own figures; none of them asserts a time.
 bench: install
 	bash scripts/install-report-deps.sh
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,bench]'
 	set -e; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:

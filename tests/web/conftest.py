@@ -1,7 +1,8 @@
 """Personas and a small demo inspection for the web tests.
 
 Cast (as in healthchecks' BaseTestCase): one person per role in inspection A, a site
-administrator, and `outsider`, who leads inspection B and nothing else.
+administrator, `outsider`, who leads inspection B and nothing else, and `manager`, a
+programme manager, who sees the programme-wide aggregates and no inspection.
 """
 
 from collections.abc import Callable
@@ -27,7 +28,7 @@ ROLE_OF = {
     # A partnership reader: reads the records assigned to them and nothing else.
     "reader": Role.PARTNERSHIP_READER,
 }
-PERSONAS = ["anonymous", "admin", *ROLE_OF, "outsider"]
+PERSONAS = ["anonymous", "admin", *ROLE_OF, "outsider", "manager"]
 
 
 @pytest.fixture(autouse=True)
@@ -73,9 +74,12 @@ def other_inspection(db: None) -> Inspection:
 def people(inspection: Inspection, other_inspection: Inspection) -> dict[str, User]:
     """Every persona but anonymous, with memberships; none is a demo account."""
     cast: dict[str, User] = {}
-    for name in [*ROLE_OF, "admin", "outsider"]:
+    for name in [*ROLE_OF, "admin", "outsider", "manager"]:
         cast[name] = User.objects.create_user(
-            username=name, password="a-long-test-password", is_administrator=name == "admin"
+            username=name,
+            password="a-long-test-password",
+            is_administrator=name == "admin",
+            is_programme_manager=name == "manager",
         )
     for name, role in ROLE_OF.items():
         Membership.objects.create(inspection=inspection, user=cast[name], role=role)

@@ -12,10 +12,11 @@ import pytest
 from django.conf import settings
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from scrutiny.web.accounts.models import User
+from scrutiny.web.api.services import api_token_create
 from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.evidence.services import Upload, attachment_add
 from scrutiny.web.inspections import roles
@@ -29,7 +30,17 @@ from scrutiny.web.surveys.models import SurveyImport
 
 from .conftest import PERSONAS
 
-SIGNED_IN = {"admin", "lead", "inspector", "volunteer", "assurer", "partner", "reader", "outsider"}
+SIGNED_IN = {
+    "admin",
+    "lead",
+    "inspector",
+    "volunteer",
+    "assurer",
+    "partner",
+    "reader",
+    "outsider",
+    "manager",
+}
 # The partnership reader opens the inspection's overview and the reading forms of the
 # records assigned to them (test_partnership), nothing else.
 MEMBERS = {"lead", "inspector", "volunteer", "assurer", "partner", "reader"}
@@ -189,6 +200,56 @@ MATRIX |= {
     "reports:organisation_template": ("GET", {"admin"}, 200),
     "reports:organisation_template_remove": ("POST", {"admin"}, 302),
 }
+# The programme-wide overview (scrutiny.web.programmes): aggregates of published
+# inspections, for programme managers and site administrators; no inspection's own page.
+PROGRAMME_READERS = {"admin", "manager"}
+MATRIX |= {
+    "programmes:list": ("GET", PROGRAMME_READERS, 200),
+    "programmes:overview": ("GET", PROGRAMME_READERS, 200),
+    "programmes:open_data": ("GET", PROGRAMME_READERS, 200),
+    "programmes:data_dictionary": ("GET", PROGRAMME_READERS, 200),
+}
+
+# The REST API (scrutiny.web.api): each persona sends a personal token of their own, and
+# anonymous callers send none (401, never a sign-in page). The same role table decides.
+API_TOKEN_ROUTES = {
+    "api:schema",
+    "api:inspections",
+    "api:inspection",
+    "api:evaluations",
+    "api:reading_results",
+    "api:survey_results",
+    "api:evidence",
+    "api:report",
+    "api:statement_comments",
+    "api:readings",
+    "api:reading",
+    "api:programme_overview",
+}
+MATRIX |= {
+    "api:schema": ("GET", SIGNED_IN, 200),
+    # Everyone with a token may list; the list holds only the inspections they may see.
+    "api:inspections": ("GET", SIGNED_IN, 200),
+    "api:inspection": ("GET", {"admin", *MEMBERS}, 200),
+    "api:evaluations": ("GET", CASE_READERS, 200),
+    "api:reading_results": ("GET", CASE_READERS, 200),
+    "api:survey_results": ("GET", CASE_READERS, 200),
+    "api:evidence": ("GET", {*CASE_READERS, "volunteer"}, 200),
+    # Inspection A's draft is not shared, so the partnership contact gets 404 here.
+    "api:report": ("GET", REPORT_TEAM, 200),
+    # url_kwargs shares the draft; an empty comment is refused (400) once access is granted.
+    "api:statement_comments": ("POST", {"partner"}, 400),
+    "api:readings": ("GET", CASE_READERS, 200),
+    "api:programme_overview": ("GET", PROGRAMME_READERS, 200),
+    # Only the reader it is assigned to saves it; an empty save is refused (400).
+    "api:reading": ("PUT", {"inspector"}, 400),
+    # The documentation page, for people signed in with both factors.
+    "api:docs": ("GET", SIGNED_IN, 200),
+    "api:console": ("GET", SIGNED_IN, 200),
+    # Each person's own tokens; url_kwargs revokes one of the lead inspector's.
+    "api_tokens:list": ("GET", SIGNED_IN, 200),
+    "api_tokens:revoke": ("POST", {"lead"}, 302),
+}
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> list[str]:
@@ -290,7 +351,13 @@ def _report_kwargs(name: str, params: set[str], inspection: Inspection) -> dict[
             statement=statement,
             defaults={"statement_text": statement.text, "where": "Key messages", "text": "x"},
         )[0].pk
-    if name == "reports:statement_comment":
+    if "programme_id" in params:
+        kwargs["programme_id"] = inspection.programme
+    if "token_id" in params:
+        kwargs["token_id"] = api_token_create(
+            actor="test", user=User.objects.get(username="lead"), name="matrix"
+        )[0].pk
+    if name in ("reports:statement_comment", "api:statement_comments"):
         Report.objects.filter(inspection=inspection).update(status=Report.Status.SHARED)
     return kwargs
 
@@ -370,24 +437,43 @@ def test_it_has_a_rule_for_every_url_pattern() -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_it_allows_exactly_the_roles_in_the_matrix(
-    name: str, client_for: Any, inspection: Inspection
+    name: str, client_for: Any, inspection: Inspection, people: dict[str, User]
 ) -> None:
     method, allowed, ok_status = MATRIX[name]
     outcomes = {}
     for persona in PERSONAS:
         url = reverse(name, kwargs=url_kwargs(name, inspection))
-        client = client_for(persona)
-        response = client.post(url) if method == "POST" else client.get(url)
+        if name in API_TOKEN_ROUTES:
+            client = _token_client(people.get(persona))
+        else:
+            client = client_for(persona)
+        if method == "GET":
+            response = client.get(url)
+        elif name in API_TOKEN_ROUTES:  # the API reads JSON only
+            send = client.put if method == "PUT" else client.post
+            response = send(url, {}, content_type="application/json")
+        else:
+            response = client.post(url)
         if response.status_code == 302 and "/accounts/sign-in/" in response["Location"]:
             outcomes[persona] = "sign-in"
         else:
             outcomes[persona] = response.status_code
+    refused_anonymous = 401 if name in API_TOKEN_ROUTES else "sign-in"
     expected = {
-        p: ok_status if p in allowed else ("sign-in" if p == "anonymous" else 404) for p in PERSONAS
+        p: ok_status if p in allowed else (refused_anonymous if p == "anonymous" else 404)
+        for p in PERSONAS
     }
     if name == "accounts:logout":  # signing out sends everyone to the sign-in page
         expected = {p: "sign-in" for p in PERSONAS}
     assert outcomes == expected
+
+
+def _token_client(user: User | None) -> Client:
+    """A client sending the person's own API token, and no session; none for anonymous."""
+    if user is None:
+        return Client()
+    _token, key = api_token_create(actor="test", user=user, name="matrix")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
 def test_it_refuses_a_view_without_a_rule() -> None:

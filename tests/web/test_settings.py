@@ -113,6 +113,7 @@ def test_e_mail_goes_to_the_console_in_development_and_by_smtp_in_production(
         SCRUTINY_EMAIL_PORT="465",
         SCRUTINY_EMAIL_USER="scrutiny",
         SCRUTINY_EMAIL_PASSWORD_FILE=str(secret),
+        SCRUTINY_EMAIL_TLS="true",
         SCRUTINY_EMAIL_FROM="scrutiny@example.org",
         SCRUTINY_SITE_URL="https://scrutiny.example",
     )

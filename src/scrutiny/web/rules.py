@@ -38,6 +38,12 @@ def public(view: View) -> View:
     return _mark(view, "public")
 
 
+def api_token(view: View) -> View:
+    """The REST API: a personal token (401 without one). Each endpoint then authorises
+    per inspection through access_inspection_by_id, as the pages do (scrutiny.web.api)."""
+    return _mark(view, "api_token")
+
+
 def password_only(view: View) -> View:
     """Signed in with a password; the second factor may still be missing (2FA pages)."""
 
@@ -81,6 +87,22 @@ def administrator(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return _mark(wrapper, "administrator")
+
+
+def programme_reader(view: View) -> View:
+    """Programme managers and site administrators: the programme-wide overview, built
+    from published aggregates only (scrutiny.web.programmes)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refusal = _require_signed_in(request)
+        if refusal:
+            return refusal
+        if not (request.user.is_administrator or request.user.is_programme_manager):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return _mark(wrapper, "programme_reader")
 
 
 def inspection_permission(permission: str) -> Callable[[View], View]:

@@ -117,6 +117,9 @@ INSTALLED_APPS = [
     "scrutiny.web.jobs",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "scrutiny.web",
     "scrutiny.web.accounts",
     "scrutiny.web.audit",
@@ -126,10 +129,12 @@ INSTALLED_APPS = [
     "scrutiny.web.evidence",
     "scrutiny.web.evaluations",
     "scrutiny.web.reports",
+    "scrutiny.web.retention",
+    "scrutiny.web.programmes",
+    "scrutiny.web.api",
     "scrutiny.web.plans",
     "scrutiny.web.work",
     "scrutiny.web.partnership",
-    "scrutiny.web.retention",
 ]
 
 MIDDLEWARE = [
@@ -308,21 +313,9 @@ STORAGES = {
     },
 }
 
-# E-mail notifications (scrutiny.web.work.notifications): printed to the console in
-# development, sent by SMTP in production; SCRUTINY_EMAIL_BACKEND overrides either.
-EMAIL_BACKEND = env_str(
-    "SCRUTINY_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
-)
-EMAIL_HOST = env_str("SCRUTINY_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("SCRUTINY_EMAIL_PORT", 587)
-EMAIL_HOST_USER = env_str("SCRUTINY_EMAIL_USER")
-EMAIL_HOST_PASSWORD = env_str("SCRUTINY_EMAIL_PASSWORD")
-EMAIL_USE_TLS = env_bool("SCRUTINY_EMAIL_USE_TLS", True)
+# E-mail notifications (scrutiny.web.work.notifications) use the EMAIL_* settings above;
+# a slow mail server holds a request up by at most this many seconds.
 EMAIL_TIMEOUT = env_int("SCRUTINY_EMAIL_TIMEOUT", 10)
-DEFAULT_FROM_EMAIL = env_str("SCRUTINY_EMAIL_FROM", "Scrutiny <scrutiny@localhost>")
 # The address people use to reach Scrutiny, for the links in e-mails.
 SITE_URL = env_str("SCRUTINY_SITE_URL", "http://127.0.0.1:8000")
 
@@ -375,6 +368,38 @@ JOBS_OUTPUT_KEEP_SECONDS = env_int("SCRUTINY_JOBS_OUTPUT_KEEP_SECONDS", 86400)
 JOBS_SWEEP_EVERY_SECONDS = env_int("SCRUTINY_JOBS_SWEEP_EVERY_SECONDS", 900)
 # Further work the periodic sweep does (dotted paths of functions without arguments).
 JOBS_SWEEP_HOOKS: list[str] = ["scrutiny.web.retention.services.erasure_enqueue_if_due"]
+
+# The REST API (scrutiny.web.api): personal tokens only, JSON only (no browsable API, whose
+# pages need inline scripts), cursor pages, and a rate limit per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "scrutiny.web.api.authentication.PersonalTokenAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["scrutiny.web.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("SCRUTINY_API_RATE", "600/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Scrutiny API",
+    "DESCRIPTION": "Read an inspection's plan, evaluations, results, evidence and report; "
+    "add evidence notes and the partnership's comments. Every request carries a personal "
+    "token (Authorization: Bearer <token>) and can do exactly what its person can do.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+    },
+    "SECURITY": [{"token": []}],
+    "AUTHENTICATION_WHITELIST": [],
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -51,6 +51,12 @@ class UserCreateForm(forms.Form):
         label="Site administrator",
         help_text="Manages users and inspections; reads no case data unless made a member.",
     )
+    is_programme_manager = forms.BooleanField(
+        required=False,
+        label="Programme manager",
+        help_text="Reads the programme-wide overview of published inspections; no "
+        "inspection's own pages or case data.",
+    )
 
     def clean_password(self) -> str | None:
         password = self.cleaned_data["password"]
@@ -74,6 +80,12 @@ class UserEditForm(forms.Form):
         required=False,
         label="Site administrator",
         help_text="Manages users and inspections; reads no case data unless made a member.",
+    )
+    is_programme_manager = forms.BooleanField(
+        required=False,
+        label="Programme manager",
+        help_text="Reads the programme-wide overview of published inspections; no "
+        "inspection's own pages or case data.",
     )
 
 

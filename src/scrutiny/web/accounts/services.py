@@ -34,7 +34,7 @@ from scrutiny.web.audit.services import audit_record
 from scrutiny.web.inspections.services import StaleEdit
 
 # What an administrator may change on a person's page, as the audit row names it.
-EDITABLE = ("first_name", "last_name", "email", "is_administrator")
+EDITABLE = ("first_name", "last_name", "email", "is_administrator", "is_programme_manager")
 RECOVERY_CODES = 10
 # No 0/o, 1/l/i: codes are read off paper and typed.
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -50,6 +50,7 @@ def user_create(
     email: str = "",
     is_administrator: bool = False,
     is_demo: bool = False,
+    is_programme_manager: bool = False,
 ) -> Any:
     """A new person. Without a password they set their own through a reset link."""
     reasons = []
@@ -69,6 +70,7 @@ def user_create(
             email=email,
             is_administrator=is_administrator,
             is_demo=is_demo,
+            is_programme_manager=is_programme_manager,
         )
         audit_record(
             actor=actor,
@@ -80,6 +82,7 @@ def user_create(
                 "username": username,
                 "email": email,
                 "is_administrator": is_administrator,
+                "is_programme_manager": is_programme_manager,
                 "is_demo": is_demo,
             },
         )

@@ -46,6 +46,8 @@ DEMO_USERS = [
     ("reader", "Rory Reader", Role.PARTNERSHIP_READER),
     ("admin", "Alex Administrator", None),
 ]
+# Made by load_demo_programme: the programme-wide overview, no inspection's data.
+PROGRAMME_MANAGER_LOGIN = ("manager", "Programme manager (published aggregates only)")
 
 
 class Command(BaseCommand):
@@ -81,6 +83,7 @@ class Command(BaseCommand):
         for username, _, role in DEMO_USERS:
             label = Role(role).label if role else "Site administrator (no case data)"
             self.stdout.write(f"  {username:<10} {label}")
+        self.stdout.write(f"  {PROGRAMME_MANAGER_LOGIN[0]:<10} {PROGRAMME_MANAGER_LOGIN[1]}")
         self.stdout.write("Demo accounts skip two-factor authentication; real accounts do not.\n")
 
     def _load(self, *, seed: int, records: int) -> Inspection:

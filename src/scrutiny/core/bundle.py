@@ -4,12 +4,16 @@ Validation runs in two passes and reports *every* problem with its JSON path:
 1. structure and values (pydantic), against `shared/spec/inspection-bundle.md`;
 2. what depends on the programme the bundle names: reading-tool items, survey items
    and their options, indicator ids, question numbers, care groups, judgements.
-Unknown extra fields are accepted and dropped (forward compatibility).
+Unknown extra fields are accepted and dropped (forward compatibility). A key written
+twice in one object is refused (JSON parsers disagree on which one wins), and no text
+is longer than the field that stores it or the form that edits it (LIMITS).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -155,7 +159,30 @@ Ratings = Annotated[
     ),
     PlainSerializer(lambda r: {k: _rating_name(v) for k, v in r.items()}, return_type=dict),
 ]
-Identifier = Annotated[str, Field(min_length=1, max_length=200)]
+# The longest each kind of text may be: what its database column holds, or, for free
+# text, what the form that edits it accepts (the web forms take their limits from here).
+REFERENCE_MAX = 40
+IDENTIFIER_MAX = 80
+NAME_MAX = 200  # the partnership, an evidence label
+SUMMARY_MAX = 300  # a significant concern: one sentence
+TEXT_MAX = 10_000  # an evidence note, a report statement
+ANSWER_MAX = 32_767  # a survey answer: a spreadsheet cell, as the survey import reads it
+# An inspection reference becomes part of file names and URLs: letters, digits and -.
+REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+REFERENCE_RULE = "letters, digits and hyphens only, starting with a letter or digit (JI-0042)"
+
+Identifier = Annotated[str, Field(min_length=1, max_length=IDENTIFIER_MAX)]
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX)]
+Text = Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
+
+
+def reference_problem(reference: str) -> str | None:
+    """Why a reference cannot be used, or None."""
+    if len(reference) > REFERENCE_MAX:
+        return f"at most {REFERENCE_MAX} characters (got {len(reference)})"
+    if not REFERENCE_PATTERN.fullmatch(reference):
+        return REFERENCE_RULE
+    return None
 
 
 class _Model(BaseModel):
@@ -163,9 +190,17 @@ class _Model(BaseModel):
 
 
 class InspectionInfo(_Model):
-    reference: Identifier
-    partnership: Annotated[str, Field(min_length=1, max_length=200)]
+    reference: str
+    partnership: Name
     start: date
+
+    @field_validator("reference")
+    @classmethod
+    def _reference_is_safe(cls, reference: str) -> str:
+        problem = reference_problem(reference)
+        if problem:
+            raise PydanticCustomError("reference", "{problem}", {"problem": problem})
+        return reference
 
 
 class RecordReading(_Model):
@@ -181,7 +216,7 @@ class SurveyResponse(_Model):
     survey: SurveyId
     respondent: Identifier
     care_group: CareGroupId | None = None
-    answers: dict[str, str | None]
+    answers: dict[str, Annotated[str, Field(max_length=ANSWER_MAX)] | None]
 
     @field_validator("answers")
     @classmethod
@@ -214,7 +249,7 @@ _EVIDENCE_EXTENSIONS = ("date", "label")
 class Evidence(_Model):
     id: Identifier
     source: EvidenceSource
-    text: Annotated[str, Field(min_length=1)]
+    text: Text
     questions: list[int] = []
     indicators: list[str] = []
     kind: EvidenceKind
@@ -223,7 +258,7 @@ class Evidence(_Model):
     # observation took place, and which one it was. Optional, and left out when unset,
     # so a bundle written before they existed is written back byte for byte.
     date: dt.date | None = None
-    label: Annotated[str, Field(max_length=200)] | None = None
+    label: Annotated[str, Field(max_length=NAME_MAX)] | None = None
 
     @model_serializer(mode="wrap")
     def _omit_unset_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -262,7 +297,7 @@ class Evidence(_Model):
 
 class SignificantConcern(_Model):
     id: Identifier
-    summary: Annotated[str, Field(min_length=1)]
+    summary: Annotated[str, Field(min_length=1, max_length=SUMMARY_MAX)]
     serious_failing: bool
 
 
@@ -270,10 +305,10 @@ class ReportStatement(_Model):
     """One sentence of the report's evaluative text, traceable to the evidence it cites."""
 
     id: Identifier
-    text: Annotated[str, Field(min_length=1)]
+    text: Text
     evidence: list[Identifier] = []
     # The team's plain-language wording, used by the young people's version.
-    plain: str | None = None
+    plain: Annotated[str, Field(max_length=TEXT_MAX)] | None = None
 
 
 class QuestionStatements(_Model):
@@ -463,10 +498,14 @@ class Bundle(_Model):
 def parse_bundle(data: bytes | str | dict[str, Any]) -> Bundle:
     """A valid bundle from JSON text or a parsed object, or BundleInvalid listing every problem."""
     if not isinstance(data, dict):
+        text = data
         try:
-            data = orjson.loads(data)
+            data = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
             raise BundleInvalid([f"(document): not valid JSON: {exc}"]) from None
+        repeated = _duplicate_keys(text)
+    else:
+        repeated = []
     if not isinstance(data, dict):
         raise BundleInvalid(["(document): must be a JSON object"])
     try:
@@ -476,9 +515,64 @@ def parse_bundle(data: bytes | str | dict[str, Any]) -> Bundle:
     try:
         items = frozenset(i.id for i in programme.reading_items) if programme else frozenset()
         context = {"programme": programme, "reading_items": items}
-        return Bundle.model_validate(data, context=context)
+        parsed = Bundle.model_validate(data, context=context)
     except ValidationError as exc:
-        raise BundleInvalid(list(_explain(exc.errors()))) from None
+        raise BundleInvalid([*repeated, *_explain(exc.errors())]) from None
+    if repeated:
+        raise BundleInvalid(repeated)
+    return parsed
+
+
+class _Repeated(dict[str, Any]):
+    """An object in which some key was written more than once."""
+
+    repeated: list[str]
+
+
+def _duplicate_keys(text: bytes | str) -> list[str]:
+    """A problem, with its path, for every key written twice in one object.
+
+    orjson keeps the last value silently; another reader may keep the first, so the
+    same file would mean two things. A first pass only looks; the rare file with a
+    repeated key is read again, keeping its shape, to name where.
+    """
+    found = False
+
+    def look(pairs: list[tuple[str, Any]]) -> None:
+        nonlocal found
+        if len(pairs) > 1 and len({key for key, _ in pairs}) != len(pairs):
+            found = True
+
+    try:
+        json.loads(text, object_pairs_hook=look)
+    except RecursionError:  # orjson reads 1024 levels, this reader fewer
+        return ["(document): nested too deeply"]
+    if not found:
+        return []
+
+    def keep(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = _Repeated()
+        out.repeated = []
+        for key, value in pairs:
+            if key in out and key not in out.repeated:
+                out.repeated.append(key)
+            out[key] = value
+        return out if out.repeated else dict(out)
+
+    problems: list[str] = []
+
+    def walk(node: Any, loc: list[int | str]) -> None:
+        if isinstance(node, dict):
+            for key in getattr(node, "repeated", []):
+                problems.append(f"{_path([*loc, key])}: the key {key!r} is written more than once")
+            for key, value in node.items():
+                walk(value, [*loc, key])
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                walk(value, [*loc, n])
+
+    walk(json.loads(text, object_pairs_hook=keep), [])
+    return problems
 
 
 def _path(loc: Iterable[int | str]) -> str:
@@ -499,10 +593,18 @@ def _explain(errors: list[Any]) -> Iterable[str]:
             yield f"{path}: is required but missing"
         elif kind == "literal_error":
             yield f"{path}: {err['input']!r} is not one of {ctx['expected']}"
-        elif kind in ("scale_point", "programme"):
+        elif kind in ("scale_point", "programme", "reference"):
             yield f"{path}: {err['msg']}"
+        elif kind == "string_too_long":
+            # Never echo a 40 MB text back: its length says enough.
+            yield f"{path}: at most {ctx['max_length']} characters (got {len(err['input'])})"
         else:
-            yield f"{path}: {err['msg'][0].lower()}{err['msg'][1:]} (got {err['input']!r})"
+            yield f"{path}: {err['msg'][0].lower()}{err['msg'][1:]} (got {_short(err['input'])})"
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
 
 
 def bundle_to_dict(bundle: Bundle) -> dict[str, Any]:

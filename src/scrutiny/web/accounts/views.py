@@ -115,7 +115,11 @@ def _to_second_factor(next_url: str) -> HttpResponse:
 def sign_out_view(request: HttpRequest) -> HttpResponse:
     user_sign_out(request=request)
     messages.info(request, "You have signed out.")
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    # Unsent drafts (notes about children) must not stay for the next person on this
+    # browser: drafts.js clears them as the form is sent; this covers a page without it.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @password_only

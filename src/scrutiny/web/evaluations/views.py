@@ -38,6 +38,13 @@ def _form_page(
 @inspection_permission(roles.VIEW_EVALUATIONS)
 def workspace_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     workspace = selectors.evaluation_workspace(inspection=inspection)
+    # The workspace quotes the care groups' rationales and the concerns' summaries.
+    audit_read(
+        actor=request.user,
+        inspection=inspection,
+        object_type="evaluation",
+        summary="Viewed the evaluation workspace",
+    )
     return render(
         request,
         "evaluations/workspace.html",
@@ -115,6 +122,14 @@ def group_view(request: HttpRequest, inspection: Inspection, care_group: str) ->
         raise Http404
     row = GroupEvaluation.objects.filter(inspection=inspection, care_group=care_group).first()
     notes = list(Evidence.objects.filter(inspection=inspection).order_by("position"))
+    # The form lists every evidence note's full text to cite.
+    audit_read(
+        actor=request.user,
+        inspection=inspection,
+        object_type="evidence",
+        object_id=care_group,
+        summary=f"Viewed the evidence to evaluate the wellbeing of {group.label.lower()}",
+    )
     form = forms.GroupEvaluationForm(
         request.POST if request.method == "POST" else None,
         scale=programme.scale,
@@ -203,6 +218,13 @@ def judgement_view(request: HttpRequest, inspection: Inspection) -> HttpResponse
 
 @inspection_permission(roles.VIEW_CONCERNS)
 def concern_list_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+    # A concern's summary is about a child's safety.
+    audit_read(
+        actor=request.user,
+        inspection=inspection,
+        object_type="significant_concern",
+        summary="Viewed the significant concerns",
+    )
     return render(
         request,
         "evaluations/concerns.html",
@@ -237,10 +259,21 @@ def concern_raise_view(request: HttpRequest, inspection: Inspection) -> HttpResp
 @inspection_permission(roles.VIEW_CONCERNS)
 def concern_view(request: HttpRequest, inspection: Inspection, concern_id: int) -> HttpResponse:
     concern = selectors.access_concern_by_id(inspection=inspection, concern_id=concern_id)
+    _concern_read(request, inspection, concern, "Viewed")
     return render(
         request,
         "evaluations/concern.html",
         {"inspection": inspection, "concern": concern, "can": inspection.viewer_permissions},
+    )
+
+
+def _concern_read(request: HttpRequest, inspection: Inspection, concern: Any, how: str) -> None:
+    audit_read(
+        actor=request.user,
+        inspection=inspection,
+        object_type="significant_concern",
+        object_id=concern.pk,
+        summary=f"{how} significant concern {concern.ident}",
     )
 
 
@@ -263,6 +296,8 @@ def concern_action_view(
     if action not in _CONCERN_ACTIONS:
         raise Http404
     form_class, verb, service = _CONCERN_ACTIONS[action]
+    if request.method != "POST":
+        _concern_read(request, inspection, concern, f"Opened to {verb.lower()}")
     initial: dict[str, Any] = {"version": concern.version}
     if action == "serious-failing":
         initial |= {

@@ -1,5 +1,6 @@
 from django import forms
 
+from scrutiny.core.bundle import REFERENCE_MAX, REFERENCE_RULE, reference_problem
 from scrutiny.core.methodology import available_programmes
 from scrutiny.web.inspections.models import Role
 
@@ -24,7 +25,9 @@ class DateInput(forms.DateInput):
 
 
 class InspectionCreateForm(forms.Form):
-    reference = forms.CharField(max_length=40, help_text="For example JI-0042")
+    reference = forms.CharField(
+        max_length=REFERENCE_MAX, help_text=f"{REFERENCE_RULE[0].upper()}{REFERENCE_RULE[1:]}."
+    )
     partnership = forms.CharField(max_length=200, label="Community planning partnership")
     programme = forms.ChoiceField(choices=[])
     start = forms.DateField(
@@ -37,6 +40,14 @@ class InspectionCreateForm(forms.Form):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["programme"].choices = [(p, p) for p in available_programmes()]
+
+    def clean_reference(self) -> str:
+        # It becomes part of file names and links: the bundle's own rule (core.bundle).
+        reference: str = self.cleaned_data["reference"]
+        problem = reference_problem(reference)
+        if problem:
+            raise forms.ValidationError(f"The reference may have {problem}.")
+        return reference
 
 
 class InspectionEditForm(forms.Form):

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from scrutiny.core.bundle import reference_problem
 from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import acting_user, audit_record
@@ -41,6 +42,9 @@ def inspection_create(
     end: date | None = None,
     phase: str = "scoping",
 ) -> Inspection:
+    problem = reference_problem(reference)
+    if problem:
+        raise Refused([f"The reference may have {problem}."])
     with transaction.atomic():
         inspection = Inspection.objects.create(
             reference=reference,

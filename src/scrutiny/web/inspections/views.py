@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.refusal import Refused
+from scrutiny.web.downloads import name_download
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.access import inspections_visible_to
@@ -279,5 +280,5 @@ def team_role_view(
 def bundle_export_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     content = bundle_export(actor=request.user, inspection=inspection)
     response = HttpResponse(content, content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{inspection.reference}.json"'
+    name_download(response, f"{inspection.reference}.json")
     return response

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from scrutiny.core.methodology import Programme, load_programme
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.downloads import name_download
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
@@ -626,7 +627,5 @@ def results_export_view(request: HttpRequest, inspection: Inspection, fmt: str) 
         action=AuditEvent.Action.EXPORT,
     )
     response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{inspection.reference}-reading-results.{fmt}"'
-    )
+    name_download(response, f"{inspection.reference}-reading-results.{fmt}")
     return response

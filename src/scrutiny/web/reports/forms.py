@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from scrutiny.core.bundle import TEXT_MAX
 from scrutiny.web.evidence.models import Evidence
 
 _IDENTS = re.compile(r"[\s,;]+")
@@ -20,12 +21,14 @@ class StatementForm(forms.Form):
 
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX,
         label="Statement",
         help_text="The sentence as the report prints it.",
         error_messages={"required": "Write the statement."},
     )
     plain = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX,
         required=False,
         label="Plain wording for children and young people",
         help_text="The young people's version prints this instead of the statement. "

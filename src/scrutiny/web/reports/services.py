@@ -29,6 +29,7 @@ from django.utils import timezone
 from scrutiny.core.digest import file_sha256
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.refusal import Refused
+from scrutiny.core.text.redact import without_paths
 from scrutiny.core.word.template import (
     MAX_INFLATED,
     TemplateCheck,
@@ -532,7 +533,8 @@ def template_upload(
         except Refused as exc:
             raise Refused([f"Template: {reason}" for reason in exc.reasons]) from None
         except Exception as exc:  # python-docx raises many kinds on a broken document
-            raise Refused([f"Template: {explain_failure(exc)}"]) from None
+            # The library's words, never where the server keeps the upload.
+            raise Refused([f"Template: {without_paths(explain_failure(exc))}"]) from None
         digest = file_sha256(path)
         size = path.stat().st_size
     except Refused:

@@ -22,6 +22,7 @@ from scrutiny.core.report_html import render_html_fragment
 from scrutiny.core.word.template import KNOWN_PLACEHOLDERS
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.downloads import name_download
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
@@ -624,7 +625,7 @@ def download_view(
         f"{file_type.upper()})",
     )
     response = HttpResponse(out.content, content_type=out.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{out.file_name}"'
+    name_download(response, out.file_name)
     return response
 
 

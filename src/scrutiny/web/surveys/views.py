@@ -19,6 +19,7 @@ from scrutiny.core.survey_import import (
 )
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.downloads import name_download
 from scrutiny.web.evaluations.models import JudgementReason
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
@@ -183,9 +184,7 @@ def survey_results_export_view(
         summary=f"Exported the {survey.title.lower()} results as CSV",
     )
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{inspection.reference}-{survey.id}-results.csv"'
-    )
+    name_download(response, f"{inspection.reference}-{survey.id}-results.csv")
     return response
 
 

@@ -154,7 +154,7 @@ def permissions_for(*, role: str | None, is_administrator: bool) -> frozenset[st
     return granted
 
 
-# The partnership's part (scrutiny.web.partnership, ADR 0018). The partnership contact
+# The partnership's part (scrutiny.web.partnership, ADR 0021). The partnership contact
 # and the co-ordinators it names see what is asked of the partnership and when, send the
 # self-evaluation or position statement and requested documents, read and comment on the
 # shared draft and, after publication, submit the action plan. They see nothing else of

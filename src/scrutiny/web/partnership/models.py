@@ -1,7 +1,7 @@
 """The partnership's part of an inspection and the follow-up after publication.
 
 Co-ordinators and partnership readers are memberships (roles in
-scrutiny.web.inspections, ADR 0018); this app keeps what they send, who reads with whom,
+scrutiny.web.inspections, ADR 0021); this app keeps what they send, who reads with whom,
 the action plan and the link from an inspection to its progress review.
 """
 

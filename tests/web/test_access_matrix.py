@@ -239,7 +239,8 @@ MATRIX |= {
     "api:report": ("GET", REPORT_TEAM, 200),
     # url_kwargs shares the draft; an empty comment is refused (400) once access is granted.
     "api:statement_comments": ("POST", {"partner"}, 400),
-    "api:readings": ("GET", CASE_READERS, 200),
+    # The records assigned to the person asking: a partnership reader lists their own.
+    "api:readings": ("GET", {*CASE_READERS, "reader"}, 200),
     "api:programme_overview": ("GET", PROGRAMME_READERS, 200),
     # Only the reader it is assigned to saves it; an empty save is refused (400).
     "api:reading": ("PUT", {"inspector"}, 400),

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from scrutiny.web.evaluations.models import TeamJudgement
 from scrutiny.web.inspections.models import Inspection
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,6 @@ def edit_form(inspection: Inspection, **changes: Any) -> dict[str, Any]:
         "partnership": inspection.partnership,
         "start": inspection.start.isoformat(),
         "end": "",
-        "children_not_safe_concerning": "",
         "version": inspection.version,
     }
     data.update(changes)
@@ -57,10 +57,20 @@ def test_it_refuses_a_stale_evidence_edit(client_for: Any, inspection: Inspectio
     assert (note.text, note.version) == ("First version", 2)
 
 
-def test_it_saves_the_judgement_on_a_concerning_number(
+def test_it_leaves_the_teams_judgement_out_of_the_inspections_edit_form(
     client_for: Any, inspection: Inspection
 ) -> None:
+    # The judgement caps QI 2.1: it changes only from the evaluation workspace, with a
+    # reason, under the moderation lock; never as a detail of the inspection.
     url = reverse("inspections:edit", kwargs={"inspection_id": inspection.pk})
-    client_for("lead").post(url, edit_form(inspection, children_not_safe_concerning="true"))
-    inspection.refresh_from_db()
-    assert inspection.children_not_safe_concerning is True
+    for persona in ("lead", "admin"):
+        page = client_for(persona).get(url).content.decode()
+        assert "children_not_safe_concerning" not in page
+        assert "concerning number" not in page
+        posted = client_for(persona).post(
+            url, {**edit_form(inspection), "children_not_safe_concerning": "true"}
+        )
+        assert posted.status_code == 302
+        inspection.refresh_from_db()
+    row = TeamJudgement.objects.get(inspection=inspection)
+    assert (row.decision, row.version) == (False, 1)

@@ -4,16 +4,6 @@ from scrutiny.core.bundle import REFERENCE_MAX, REFERENCE_RULE, reference_proble
 from scrutiny.core.methodology import available_programmes
 from scrutiny.web.inspections.models import Role
 
-JUDGEMENT_CHOICES = [
-    ("", "Not yet decided"),
-    ("true", "Yes, a concerning number"),
-    ("false", "No, not a concerning number"),
-]
-
-
-def _judgement(value: str) -> bool | None:
-    return {"true": True, "false": False}.get(value)
-
 
 class DateInput(forms.DateInput):
     """A native date picker; it needs ISO dates whatever the locale's format."""
@@ -54,15 +44,6 @@ class InspectionEditForm(forms.Form):
     partnership = forms.CharField(max_length=200, label="Community planning partnership")
     start = forms.DateField(widget=DateInput, label="Start date")
     end = forms.DateField(widget=DateInput, label="End date", required=False)
-    children_not_safe_concerning = forms.TypedChoiceField(
-        choices=JUDGEMENT_CHOICES,
-        coerce=_judgement,
-        empty_value=None,
-        required=False,
-        label="Is the number of children and young people who say they do not feel safe "
-        "a concerning number?",
-        help_text="The team's recorded judgement. There is no published threshold.",
-    )
     # The version the editor started from (optimistic locking).
     version = forms.IntegerField(widget=forms.HiddenInput)
 

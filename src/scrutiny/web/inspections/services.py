@@ -22,7 +22,9 @@ class StaleEdit(Exception):
     )
 
 
-EDITABLE_FIELDS = ("partnership", "start", "end", "phase", "children_not_safe_concerning")
+# The inspection's own details. No input to the evaluation engine is among them: those
+# change only through the evaluations app's services, which guard the moderation lock.
+EDITABLE_FIELDS = ("partnership", "start", "end", "phase")
 
 
 def _snapshot(inspection: Inspection, fields: tuple[str, ...]) -> dict[str, Any]:

@@ -147,8 +147,6 @@ def inspection_edit_view(request: HttpRequest, inspection: Inspection) -> HttpRe
     initial = {
         name: getattr(inspection, name) for name in ("partnership", "start", "end", "version")
     }
-    judgement = inspection.children_not_safe_concerning
-    initial["children_not_safe_concerning"] = "" if judgement is None else str(judgement).lower()
     form = InspectionEditForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -20,6 +20,7 @@ from scrutiny.core.sample_import import Problem, SampleImportError, balance_assi
 from scrutiny.core.sample_import import SampledRecord as ParsedRecord
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
+from scrutiny.web.evaluations.selectors import ensure_inputs_editable
 from scrutiny.web.evidence.models import Evidence, EvidenceIndicator, EvidenceQuestion
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
@@ -303,6 +304,8 @@ def reading_submit(
     if missing:
         raise ReadingIncomplete(missing)
     with transaction.atomic():
+        # A submitted reading is counted by the engine: locked with the other inputs.
+        ensure_inputs_editable(inspection=assignment.inspection)
         saved = reading_save(
             actor=actor,
             assignment=assignment,
@@ -400,6 +403,7 @@ def agreed_reading_record(
     exactly one reading of the record counts. Editing it again needs the version shown.
     """
     with transaction.atomic():
+        ensure_inputs_editable(inspection=inspection)
         existing = (
             RecordReading.objects.filter(inspection=inspection, record=first.record, agreed=True)
             .exclude(pk__in=[first.pk, second.pk])

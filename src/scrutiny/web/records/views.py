@@ -7,9 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from scrutiny.core.methodology import Programme, load_programme
+from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.downloads import name_download
+from scrutiny.web.evaluations.selectors import inputs_lock_reasons
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
@@ -372,6 +374,18 @@ def reading_form_view(
             return JsonResponse({"error": StaleEdit.message}, status=409)
         form.add_error(None, StaleEdit.message)
         return _render_reading(request, context, form, items, programme, status=409)
+    except Refused as refused:
+        # The evaluations are agreed or signed off: the draft is kept, not submitted.
+        for reason in refused.reasons:
+            form.add_error(None, f"Your reading is not submitted. {reason}.")
+        try:
+            saved = reading_save(**args)
+            form.data = form.data.copy()
+            form.data["version"] = str(saved.version)
+        except StaleEdit:
+            form.add_error(None, StaleEdit.message)
+            return _render_reading(request, context, form, items, programme, status=409)
+        return _render_reading(request, context, form, items, programme, status=422)
     except ReadingIncomplete as exc:
         missing = {title for title in exc.missing}
         for item, title in items:
@@ -421,6 +435,9 @@ def _render_reading(
         for item, title in items
     ]
     answered = sum(1 for r in rows if r["rating"].value())
+    # Drafts stay open; submitting (the engine counts a submitted reading) waits while
+    # the evaluations are agreed or signed off.
+    context = {**context, "locked": inputs_lock_reasons(inspection=context["inspection"])}
     return render(
         request,
         "records/reading_form.html",
@@ -459,6 +476,11 @@ def compare_view(request: HttpRequest, inspection: Inspection, record: str) -> H
     form = AgreedReadingForm(
         request.POST or None, programme=programme, items=items, initial=initial
     )
+    # The agreed reading is counted by the engine: read only while the evaluations are
+    # agreed or signed off, with the reason (a save would be refused anyway).
+    locked = inputs_lock_reasons(inspection=inspection)
+    for field in form.fields.values() if locked else ():
+        field.disabled = True
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -474,6 +496,10 @@ def compare_view(request: HttpRequest, inspection: Inspection, record: str) -> H
         except StaleEdit:
             form.add_error(None, StaleEdit.message)
             status = 409
+        except Refused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+            status = 422
         else:
             messages.success(request, f"Agreed reading of record {record} recorded.")
             return redirect("records:compare", inspection_id=inspection.pk, record=record)
@@ -518,6 +544,7 @@ def compare_view(request: HttpRequest, inspection: Inspection, record: str) -> H
             "rows": rows,
             "differences": sum(1 for r in rows if r["differs"]),
             "form": form,
+            "locked": locked,
         },
         status=status,
     )

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("evidence", "0003_note_source_label"),
-        ("inspections", "0004_partnership_coordinator_and_reader_roles"),
+        ("inspections", "0005_partnership_coordinator_and_reader_roles"),
         ("reports", "0003_organisation_template"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

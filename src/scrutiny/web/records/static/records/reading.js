@@ -160,6 +160,6 @@ function enhance(form) {
     radio.dispatchEvent(new Event("change", { bubbles: true }));
     const next = items[items.indexOf(field) + 1];
     if (next) (next.querySelector("input:checked") || next.querySelector("input[type=radio]")).focus();
-    else document.getElementById("submit-reading").focus();
+    else (document.getElementById("submit-reading") || form.querySelector("button[type=submit]")).focus();
   });
 }

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inspections", "0003_report_section_moved_to_reports"),
+        ("inspections", "0004_team_judgement_moved_to_evaluations"),
     ]
 
     operations = [

@@ -187,6 +187,13 @@ def test_the_team_accepts_a_document_into_evidence_or_returns_it(
     )
     assert any(s.startswith("Accepted Our position_statement into evidence as E-") for s in actions)
     assert any(s.startswith("Returned Our document") for s in actions)
+    # The file comes only as a download through the checked view, and the read is logged.
+    download = inspector.get(url("file", inspection_2021, document_id=minutes.pk))
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(
+        object_type="sent_document", action=AuditEvent.Action.EXPORT, actor__username="inspector"
+    ).exists()
     # The team's documents page is the team's: the partnership gets 404.
     assert partner.get(url("documents", inspection_2021)).status_code == 404
 

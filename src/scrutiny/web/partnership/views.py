@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.downloads import name_download
 from scrutiny.web.evidence.services import AttachmentRefused, Upload
 from scrutiny.web.evidence.uploads import refused_upload, stage_attachments
 from scrutiny.web.form_errors import run_service
@@ -183,9 +184,8 @@ def file_view(request: HttpRequest, inspection: Inspection, document_id: int) ->
         action=AuditEvent.Action.EXPORT,
         summary=f"Downloaded {document.file_name[:120]} sent by the partnership",
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.file_name, content_type=document.content_type
-    )
+    response = FileResponse(handle, content_type=document.content_type)
+    name_download(response, document.file_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

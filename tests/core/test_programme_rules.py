@@ -152,60 +152,19 @@ def test_the_2018_care_and_protection_programme_rules_are_exactly_these() -> Non
     }
 
 
-# Kept apart from the 2018 test on purpose: the 2021 file still carries the 2018
-# limiters (issue 13 replaces them), and whoever changes it updates this one function.
+# Kept apart from the 2018 test on purpose. The 2021 model publishes one evaluated
+# indicator, QI 2.1, on the six-point scale, and no limiters: the file keeps only that
+# (issue 13), so there is nothing to cap, leave pending or count for a limiter.
 def test_the_2021_children_at_risk_of_harm_programme_rules_are_exactly_these() -> None:
     programme = load_programme("children-at-risk-of-harm-2021")
     assert programme.version == "0.1.0"
     assert rules("children-at-risk-of-harm-2021") == {
         "scale": SIX_POINT_SCALE,
         "evaluated": [("2.1", ("2.1",))],
-        "limiters": [
-            {
-                "id": "serious-failings",
-                "indicator": "2.1",
-                "cap": "weak",
-                "title": "Serious failings in systems, processes and practice in the "
-                "protection of children",
-                "condition": {"kind": "any_serious_failing"},
-            },
-            {
-                "id": "immediate-response",
-                "indicator": "2.1",
-                "cap": "weak",
-                "title": "Immediate response rated weak or unsatisfactory in more than 20% of "
-                "readings",
-                "condition": {
-                    "kind": "share_more_than",
-                    "statistic": "immediate_response",
-                    "threshold": 0.20,
-                },
-            },
-            {
-                "id": "children-not-safe",
-                "indicator": "2.1",
-                "cap": "weak",
-                "title": "A concerning number of children and young people do not feel safe",
-                "condition": {
-                    "kind": "team_judgement",
-                    "judgement": "children_not_safe_concerning",
-                },
-            },
-        ],
-        "pending": [
-            {
-                "id": "feel-safe-unjudged",
-                "indicator": "2.1",
-                "condition": {
-                    "kind": "share_at_least_unjudged",
-                    "statistic": "feel_safe",
-                    "threshold": 0.10,
-                    "judgement": "children_not_safe_concerning",
-                },
-            },
-        ],
-        "statistics": STATISTICS,
-        "judgements": JUDGEMENTS,
+        "limiters": [],
+        "pending": [],
+        "statistics": [],
+        "judgements": [],
     }
 
 

@@ -187,6 +187,7 @@ MATRIX |= {
     "reports:statement_delete": ("GET", {"lead", "inspector"}, 200),
     # url_kwargs shares the draft for this one: only then may the partnership comment.
     "reports:statement_comment": ("GET", {"partner"}, 200),
+    "reports:details": ("GET", {"lead", "inspector"}, 200),
     "reports:transition": ("GET", {"lead"}, 200),
     "reports:shared_draft": ("GET", {*REPORT_TEAM, "partner"}, 200),
     "reports:comments": ("GET", REPORT_TEAM, 200),

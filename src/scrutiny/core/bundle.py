@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -159,6 +160,48 @@ Ratings = Annotated[
     ),
     PlainSerializer(lambda r: {k: _rating_name(v) for k, v in r.items()}, return_type=dict),
 ]
+
+
+def _printable(text: str) -> str:
+    """Refuse control characters (other than tab and line breaks): Word cannot hold them
+    in a document at all, and no one means to type them."""
+    bad = find_control_character(text)
+    if bad is not None:
+        position, char = bad
+        raise PydanticCustomError(
+            "control_character",
+            "contains the control character U+{code} at position {position}: remove it",
+            {"code": f"{ord(char):04X}", "position": position + 1},
+        )
+    return text
+
+
+def find_control_character(text: str) -> tuple[int, str] | None:
+    """The first control character of `text` that no report may hold, and where it is."""
+    for n, char in enumerate(text):
+        if char in "\t\n\r":
+            continue
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code < 0xA0 or code in (0xFFFE, 0xFFFF):
+            return n, char
+    return None
+
+
+def strip_control_characters(text: str) -> str:
+    """`text` without the control characters `_printable` refuses (for forms, which
+    drop what no one means to type rather than refuse it)."""
+    return "".join(
+        c
+        for c in text
+        if c in "\t\n\r"
+        or not (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or ord(c) in (0xFFFE, 0xFFFF))
+    )
+
+
+# Text the team writes, printed in reports: printable characters (any script, emoji) only.
+_CLEAN = AfterValidator(_printable)
+
+
 # The longest each kind of text may be: what its database column holds, or, for free
 # text, what the form that edits it accepts (the web forms take their limits from here).
 REFERENCE_MAX = 40
@@ -172,8 +215,8 @@ REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 REFERENCE_RULE = "letters, digits and hyphens only, starting with a letter or digit (JI-0042)"
 
 Identifier = Annotated[str, Field(min_length=1, max_length=IDENTIFIER_MAX)]
-Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX)]
-Text = Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), _CLEAN]
+Text = Annotated[str, Field(min_length=1, max_length=TEXT_MAX), _CLEAN]
 
 
 def reference_problem(reference: str) -> str | None:
@@ -258,7 +301,7 @@ class Evidence(_Model):
     # observation took place, and which one it was. Optional, and left out when unset,
     # so a bundle written before they existed is written back byte for byte.
     date: dt.date | None = None
-    label: Annotated[str, Field(max_length=NAME_MAX)] | None = None
+    label: Annotated[str, Field(max_length=NAME_MAX), _CLEAN] | None = None
 
     @model_serializer(mode="wrap")
     def _omit_unset_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -297,7 +340,7 @@ class Evidence(_Model):
 
 class SignificantConcern(_Model):
     id: Identifier
-    summary: Annotated[str, Field(min_length=1, max_length=SUMMARY_MAX)]
+    summary: Annotated[str, Field(min_length=1, max_length=SUMMARY_MAX), _CLEAN]
     serious_failing: bool
 
 
@@ -308,7 +351,16 @@ class ReportStatement(_Model):
     text: Text
     evidence: list[Identifier] = []
     # The team's plain-language wording, used by the young people's version.
-    plain: Annotated[str, Field(max_length=TEXT_MAX)] | None = None
+    plain: Annotated[str, Field(max_length=TEXT_MAX), _CLEAN] | None = None
+
+
+def _omit_empty(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Leave out unset extensions, so a section written before they existed is written
+    back byte for byte (docs/spec/bundle-extensions.md)."""
+    for key in keys:
+        if data.get(key) in (None, [], {}):
+            data.pop(key, None)
+    return data
 
 
 class QuestionStatements(_Model):
@@ -316,6 +368,59 @@ class QuestionStatements(_Model):
     strengths: list[ReportStatement] = []
     areas_for_development: list[ReportStatement] = []
     key_messages: list[ReportStatement] = []
+    # Extension: the evaluative prose answering the question, one paragraph each.
+    prose: list[ReportStatement] = []
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_empty(handler(self), ("prose",))
+
+
+class KeyFact(_Model):
+    """One of the area's figures on the Key facts page, as the team found it published."""
+
+    figure: Annotated[str, Field(min_length=1, max_length=200), _CLEAN]  # "Children aged 0 to 17"
+    value: Annotated[str, Field(min_length=1, max_length=100), _CLEAN]  # "3,836"
+    source: Annotated[
+        str, Field(min_length=1, max_length=300), _CLEAN
+    ]  # "National Records of Scotland"
+    date: Annotated[str, Field(min_length=1, max_length=100), _CLEAN]  # "mid-2018"
+
+
+class TeamMembers(_Model):
+    """How many of the inspection team had one role from one body (no names)."""
+
+    role: Annotated[
+        str, Field(min_length=1, max_length=100), _CLEAN
+    ]  # "Young inspection volunteer"
+    body: Annotated[str, Field(min_length=1, max_length=200), _CLEAN]  # "Care Inspectorate"
+    number: Annotated[int, Field(ge=1, le=200)]
+
+
+class ProgressReview(_Model):
+    """The team's intention to review progress, and when, after a weak evaluation."""
+
+    intention: Annotated[str, Field(min_length=1, max_length=2000), _CLEAN]
+    timescale: Annotated[str, Field(min_length=1, max_length=200), _CLEAN]
+
+
+_SECTION_EXTENSIONS = (
+    "publication_date",
+    "key_facts",
+    "team",
+    "geography_and_demography",
+    "social_and_economic",
+    "the_partnership",
+    "summary_strengths",
+    "priority_areas",
+    "progress_review",
+)
+# The three parts of "<area> in context" the published reports have, in their order.
+CONTEXT_PARTS: tuple[tuple[str, str], ...] = (
+    ("geography_and_demography", "Geography and demography"),
+    ("social_and_economic", "Social and economic"),
+    ("the_partnership", "The partnership"),
+)
 
 
 class ReportSection(_Model):
@@ -325,13 +430,32 @@ class ReportSection(_Model):
     context: list[ReportStatement] = []
     key_messages: list[ReportStatement] = []
     questions: list[QuestionStatements] = []
+    # Extensions (docs/spec/bundle-extensions.md), each left out when unset.
+    publication_date: date | None = None
+    key_facts: list[KeyFact] = []
+    team: list[TeamMembers] = []
+    geography_and_demography: list[ReportStatement] = []
+    social_and_economic: list[ReportStatement] = []
+    the_partnership: list[ReportStatement] = []
+    # The summary's strengths and priority areas for improvement (the action plan answers these).
+    summary_strengths: list[ReportStatement] = []
+    priority_areas: list[ReportStatement] = []
+    progress_review: ProgressReview | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_empty(handler(self), _SECTION_EXTENSIONS)
 
     def statements(self) -> list[tuple[str, ReportStatement]]:
         """Every statement with its JSON path below `report`."""
         out = [(f"context[{n}]", s) for n, s in enumerate(self.context)]
+        for part, _ in CONTEXT_PARTS:
+            out += [(f"{part}[{n}]", s) for n, s in enumerate(getattr(self, part))]
         out += [(f"key_messages[{n}]", s) for n, s in enumerate(self.key_messages)]
+        out += [(f"summary_strengths[{n}]", s) for n, s in enumerate(self.summary_strengths)]
+        out += [(f"priority_areas[{n}]", s) for n, s in enumerate(self.priority_areas)]
         for q, section in enumerate(self.questions):
-            for part in ("strengths", "areas_for_development", "key_messages"):
+            for part in ("strengths", "areas_for_development", "key_messages", "prose"):
                 out += [
                     (f"questions[{q}].{part}[{n}]", s) for n, s in enumerate(getattr(section, part))
                 ]

@@ -43,7 +43,7 @@ BUNDLE_IMPORT = f"{bundle_import_run.__module__}.{bundle_import_run.__qualname__
 
 @signed_in
 def inspection_list_view(request: HttpRequest) -> HttpResponse:
-    inspections = list(inspection_list(user=request.user))
+    inspections = inspection_list(user=request.user)
     # The phase follows the work (scrutiny.web.plans), not the field typed at creation.
     # A progress review is listed with the inspection it follows up (scrutiny.web.partnership).
     links = progress_links(inspections=inspections)

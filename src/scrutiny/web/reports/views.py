@@ -72,6 +72,8 @@ def overview_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
             "comments": selectors.comment_list(inspection=inspection),
             "template": selectors.template_for(inspection=inspection),
             "drafted": core.drafted_from_evidence,
+            "key_fact_count": len(core.key_facts),
+            "team_count": len(core.team),
             "versions": _versions(inspection),
             "can": inspection.viewer_permissions,  # type: ignore[attr-defined]
         },
@@ -318,6 +320,52 @@ def statement_delete_view(
     )
 
 
+@inspection_permission(roles.EDIT_REPORT)
+def details_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+    """The report's key facts, team, date of publication and progress review."""
+    report = selectors.report_for(inspection=inspection)
+    initial = {
+        "publication_date": report.publication_date,
+        "key_facts": forms.details_text(selectors.key_facts(inspection=inspection)),
+        "team": forms.details_text(selectors.team(inspection=inspection)),
+        "progress_review_intention": report.progress_review_intention,
+        "progress_review_timescale": report.progress_review_timescale,
+        "version": report.details_version,
+    }
+    form = forms.ReportDetailsForm(request.POST or None, initial=initial)
+    status = 0
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        status = run_service(
+            form,
+            lambda: services.report_details_update(
+                actor=request.user,
+                inspection=inspection,
+                expected_version=d["version"],
+                publication_date=d["publication_date"],
+                key_facts=d["key_facts"],
+                team=d["team"],
+                progress_review_intention=d["progress_review_intention"],
+                progress_review_timescale=d["progress_review_timescale"],
+            ),
+        )
+        if not status:
+            messages.success(request, "The report's details are saved.")
+            return redirect(reverse("reports:overview", args=[inspection.pk]))
+    return render(
+        request,
+        "reports/details.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "report": report,
+            "sections": selectors.sections_for(inspection=inspection),
+            "can_edit": report.status in _EDITABLE,
+        },
+        status=status or (422 if form.errors else 200),
+    )
+
+
 # --- the report's status ----------------------------------------------------------
 
 _TRANSITIONS: dict[str, tuple[str, str, str, str]] = {
@@ -472,7 +520,7 @@ def statement_comment_view(
             "inspection": inspection,
             "form": form,
             "heading": "Comment on a statement",
-            "where": selectors.where(statement.part, statement.question),
+            "where": selectors.where_of(statement),
             "quote": statement.text,
             "intro": "Comments are for factual accuracy: tell the team where the statement is "
             "wrong or out of date. The team resolves each one and records how.",

@@ -24,6 +24,7 @@ ROLES = {
     "volunteer": Role.YOUNG_INSPECTION_VOLUNTEER,
     "assurer": Role.QUALITY_ASSURER,
     "partner": Role.PARTNERSHIP_CONTACT,
+    "reader": Role.PARTNERSHIP_READER,
 }
 
 
@@ -39,7 +40,7 @@ def cast(inspection: Inspection) -> dict[str, User]:
     for name, role in ROLES.items():
         Membership.objects.create(inspection=inspection, user=people[name], role=role)
     add_sample(inspection, records=4)
-    assign(inspection, people["inspector"], people["lead"])
+    assign(inspection, people["inspector"], people["lead"], people["reader"])
     return people
 
 

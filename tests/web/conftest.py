@@ -25,6 +25,8 @@ ROLE_OF = {
     "volunteer": Role.YOUNG_INSPECTION_VOLUNTEER,
     "assurer": Role.QUALITY_ASSURER,
     "partner": Role.PARTNERSHIP_CONTACT,
+    # A partnership reader: reads the records assigned to them and nothing else.
+    "reader": Role.PARTNERSHIP_READER,
 }
 PERSONAS = ["anonymous", "admin", *ROLE_OF, "outsider", "manager"]
 

@@ -18,10 +18,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from scrutiny.web.accounts.models import User
 from scrutiny.web.api.services import api_token_create
 from scrutiny.web.evidence.models import Evidence
-from scrutiny.web.evidence.services import attachment_add
+from scrutiny.web.evidence.services import Upload, attachment_add
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.jobs.models import Job
+from scrutiny.web.partnership.services import sent_document_create
 from scrutiny.web.records.models import Assignment, SampledRecord
 from scrutiny.web.reports.models import Comment, Report, Statement
 from scrutiny.web.rules import DenyWithoutRuleMiddleware
@@ -36,10 +37,13 @@ SIGNED_IN = {
     "volunteer",
     "assurer",
     "partner",
+    "reader",
     "outsider",
     "manager",
 }
-MEMBERS = {"lead", "inspector", "volunteer", "assurer", "partner"}
+# The partnership reader opens the inspection's overview and the reading forms of the
+# records assigned to them (test_partnership), nothing else.
+MEMBERS = {"lead", "inspector", "volunteer", "assurer", "partner", "reader"}
 CASE_READERS = {"lead", "inspector", "assurer"}
 REPORT_TEAM_ROLES = {"lead", "inspector", "volunteer", "assurer"}
 
@@ -141,6 +145,24 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     # What waits for each person, across their inspections, and their e-mail choices.
     "work:my_work": ("GET", SIGNED_IN, 200),
     "work:notifications": ("GET", SIGNED_IN, 200),
+    # The partnership's part (scrutiny.web.partnership): its own narrow pages; the team
+    # receives its documents; readers are paired by those who manage the readings.
+    "partnership:home": ("GET", {"partner"}, 200),
+    "partnership:send": ("GET", {"partner"}, 200),
+    "partnership:coordinators": ("GET", {"partner"}, 200),
+    "partnership:documents": ("GET", {"lead", "inspector"}, 200),
+    "partnership:decide": ("GET", {"lead", "inspector"}, 200),
+    "partnership:file": ("GET", {"partner", "lead", "inspector"}, 200),
+    "partnership:readers": ("GET", {"lead", "assurer"}, 200),
+    # After publication (url_kwargs publishes the report for the action plan's pages).
+    "partnership:action_plan": ("GET", {"partner", "lead", "inspector", "assurer"}, 200),
+    "partnership:action_add": ("GET", {"partner"}, 200),
+    # Nothing to submit yet: the refusal comes back on the plan's page.
+    "partnership:action_plan_submit": ("POST", {"partner"}, 302),
+    # Any lead or inspector opens it; only the named link inspector's review is taken.
+    "partnership:action_plan_review": ("GET", {"lead", "inspector"}, 200),
+    "partnership:link_inspector": ("GET", {"lead"}, 200),
+    "partnership:progress_review": ("GET", {"lead"}, 200),
     "audit:list": ("GET", {"lead", "assurer"}, 200),
     "audit:csv": ("GET", {"lead", "assurer"}, 200),
     # A job is followed by whoever holds the permission it was started with (here that
@@ -218,7 +240,8 @@ MATRIX |= {
     "api:report": ("GET", REPORT_TEAM, 200),
     # url_kwargs shares the draft; an empty comment is refused (400) once access is granted.
     "api:statement_comments": ("POST", {"partner"}, 400),
-    "api:readings": ("GET", CASE_READERS, 200),
+    # The records assigned to the person asking: a partnership reader lists their own.
+    "api:readings": ("GET", {*CASE_READERS, "reader"}, 200),
     "api:programme_overview": ("GET", PROGRAMME_READERS, 200),
     # Only the reader it is assigned to saves it; an empty save is refused (400).
     "api:reading": ("PUT", {"inspector"}, 400),
@@ -292,6 +315,10 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
     if "job_id" in params:
         kwargs["job_id"] = _finished_job(inspection if "inspection_id" in params else None)
     kwargs |= _report_kwargs(name, params, inspection)
+    if "document_id" in params:
+        kwargs["document_id"] = _sent_document(inspection)
+    if name.startswith("partnership:action"):
+        Report.objects.filter(inspection=inspection).update(status=Report.Status.PUBLISHED)
     if "user_id" in params:  # a fresh person each time, never the one asking
         kwargs["user_id"] = User.objects.create_user(username=f"spare-{next(_spare)}").pk
     if "uidb64" in params:
@@ -346,6 +373,20 @@ def _attachment(note: Evidence) -> int:
     staged.parent.mkdir(parents=True, exist_ok=True)
     staged.write_bytes(b"%PDF-1.4\n%%EOF\n")
     return attachment_add(actor="test", evidence=note, path=staged, file_name="matrix.pdf").pk
+
+
+def _sent_document(inspection: Inspection) -> int:
+    """A PDF the partnership sent the team (the store is a temporary folder in tests)."""
+    staged = Path(settings.ATTACHMENTS_DIR) / "sent.pdf"
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    staged.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    return sent_document_create(
+        actor="test",
+        inspection=inspection,
+        kind="document",
+        title="Minutes",
+        upload=Upload(path=staged, file_name="minutes.pdf"),
+    ).pk
 
 
 def _finished_job(inspection: Inspection | None) -> int:

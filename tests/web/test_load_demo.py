@@ -15,6 +15,7 @@ from scrutiny.web.management.commands.load_demo import (
     DEMO_SAMPLE_SIZE,
     DEMO_USERS,
 )
+from scrutiny.web.partnership.models import ReaderPairing, SentDocument
 from scrutiny.web.records.models import Assignment
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_it_gives_the_demo_readers_records_to_read(settings: Any) -> None:
     assigned = Assignment.objects.filter(inspection=inspection, kind=Assignment.Kind.FIRST)
     readers = {a.reader.username for a in assigned}
     assert assigned.count() == DEMO_SAMPLE_SIZE  # the second run added none
-    assert readers == {"inspector", "lead"}
+    assert readers == {"inspector", "lead", "reader"}
     client = Client()
     client.post(reverse("accounts:login"), {"username": "inspector", "password": DEMO_PASSWORD})
     mine = assigned.filter(reader__username="inspector").first()
@@ -114,3 +115,18 @@ def test_the_demo_inspector_signs_in_to_my_work_and_their_readings() -> None:
     reader = User.objects.get(username="inspector")
     for a in Assignment.objects.filter(reader=reader).exclude(status="submitted"):
         assert reverse("records:reading", args=[a.inspection_id, a.pk]) in page
+
+
+def test_it_gives_the_partnership_contact_something_to_see(settings: Any) -> None:
+    load_demo()
+    load_demo()
+    inspection = Inspection.objects.get()
+    assert SentDocument.objects.filter(inspection=inspection).count() == 1
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "partner", "password": DEMO_PASSWORD})
+    page = client.get(
+        reverse("partnership:home", kwargs={"inspection_id": inspection.pk})
+    ).content.decode()
+    assert "Stages asked of the partnership" in page
+    assert "Joint self-evaluation" in page and "Sent, waiting for the team" in page
+    assert ReaderPairing.objects.get(inspection=inspection).reader.username == "reader"

@@ -51,6 +51,9 @@ from scrutiny.web.evidence import services as evidence
 from scrutiny.web.inspections import services as inspections
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.jobs.services import run_ready_jobs
+from scrutiny.web.partnership import selectors as partnership_selectors
+from scrutiny.web.partnership import services as partnership
+from scrutiny.web.partnership.models import ActionPlan
 from scrutiny.web.plans import services as plans
 from scrutiny.web.plans.models import Plan
 from scrutiny.web.records import services as records
@@ -117,6 +120,8 @@ NOT_WRITES = {
     "retention.erasure_enqueue": "queues the erasure run; each erasure is audited "
     "(inspection_erase)",
     "retention.erasure_enqueue_if_due": "queues the erasure run when something is due",
+    "partnership.sent_documents_dir": "the directory sent documents live in",
+    "partnership.sent_document_path": "where a sent document's file is",
 }
 
 
@@ -911,6 +916,139 @@ def _(c: Ctx) -> Callable[[], Any]:
         status=Report.Status.PUBLISHED, published_at=datetime(2020, 1, 6, tzinfo=UTC)
     )
     return lambda: retention.erasure_run_due(actor="retention policy")
+
+
+# --- the partnership's part and the follow-up ------------------------------------------------
+
+
+def _sent(c: Ctx, title: str = "Minutes") -> Any:
+    staged = c.tmp_path / f"{title}.pdf"
+    staged.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    return partnership.sent_document_create(
+        actor=c.people["partner"],
+        inspection=c.inspection,
+        kind="document",
+        title=title,
+        upload=evidence.Upload(path=staged, file_name=f"{title}.pdf"),
+    )
+
+
+@case("partnership.sent_document_create", "The partnership sent requested document: Sent")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: _sent(c, "Sent")
+
+
+@case("partnership.sent_document_accept", "Accepted Minutes into evidence as E-")
+def _(c: Ctx) -> Callable[[], Any]:
+    d = _sent(c)
+    return lambda: partnership.sent_document_accept(
+        actor=c.people["inspector"],
+        inspection=c.inspection,
+        document_id=d.pk,
+        expected_version=d.version,
+        summary="",
+    )
+
+
+@case("partnership.sent_document_return", "Returned Minutes to the partnership")
+def _(c: Ctx) -> Callable[[], Any]:
+    d = _sent(c)
+    return lambda: partnership.sent_document_return(
+        actor=c.people["inspector"],
+        inspection=c.inspection,
+        document_id=d.pk,
+        expected_version=d.version,
+        reason="Not the signed copy.",
+    )
+
+
+@case("partnership.coordinator_add", "Added coord as Partnership co-ordinator")
+def _(c: Ctx) -> Callable[[], Any]:
+    from scrutiny.web.accounts.models import User
+
+    User.objects.create_user(username="coord", email="coord@example.org")
+    return lambda: partnership.coordinator_add(
+        actor=c.people["partner"], inspection=c.inspection, email="coord@example.org"
+    )
+
+
+@case("partnership.reader_pairing_set", "Paired reader with inspector")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: partnership.reader_pairing_set(
+        actor=c.people["lead"],
+        inspection=c.inspection,
+        reader_id=c.people["reader"].pk,
+        inspector_id=c.people["inspector"].pk,
+    )
+
+
+@case("partnership.link_inspector_name", "Named inspector link inspector")
+def _(c: Ctx) -> Callable[[], Any]:
+    return lambda: partnership.link_inspector_name(
+        actor=c.people["lead"], inspection=c.inspection, user_id=c.people["inspector"].pk
+    )
+
+
+def _published(c: Ctx) -> list[Any]:
+    Report.objects.filter(inspection=c.inspection).update(status=Report.Status.PUBLISHED)
+    return partnership_selectors.priority_areas(inspection=c.inspection)
+
+
+def _act(c: Ctx, area: Any) -> Any:
+    return partnership.action_add(
+        actor=c.people["partner"],
+        inspection=c.inspection,
+        statement_id=area.pk,
+        text="Audit every child's plan.",
+        owner="Chief social work officer",
+        due=date(2027, 3, 31),
+        status="not_started",
+    )
+
+
+@case("partnership.action_add", "Added an action to the action plan")
+def _(c: Ctx) -> Callable[[], Any]:
+    areas = _published(c)
+    return lambda: _act(c, areas[0])
+
+
+@case("partnership.action_plan_submit", "The partnership submitted its action plan")
+def _(c: Ctx) -> Callable[[], Any]:
+    for area in _published(c):
+        _act(c, area)
+    plan = ActionPlan.objects.get(inspection=c.inspection)
+    return lambda: partnership.action_plan_submit(
+        actor=c.people["partner"], inspection=c.inspection, expected_version=plan.version
+    )
+
+
+@case("partnership.action_plan_review", "The link inspector accepted the action plan")
+def _(c: Ctx) -> Callable[[], Any]:
+    for area in _published(c):
+        _act(c, area)
+    partnership.link_inspector_name(
+        actor=c.people["lead"], inspection=c.inspection, user_id=c.people["inspector"].pk
+    )
+    plan = ActionPlan.objects.get(inspection=c.inspection)
+    partnership.action_plan_submit(
+        actor=c.people["partner"], inspection=c.inspection, expected_version=plan.version
+    )
+    plan.refresh_from_db()
+    return lambda: partnership.action_plan_review(
+        actor=c.people["inspector"],
+        inspection=c.inspection,
+        expected_version=plan.version,
+        accept=True,
+        comments="",
+    )
+
+
+@case("partnership.progress_review_open", "Opened progress review")
+def _(c: Ctx) -> Callable[[], Any]:
+    _published(c)
+    return lambda: partnership.progress_review_open(
+        actor=c.people["lead"], inspection=c.inspection, start=date(2027, 6, 1)
+    )
 
 
 # --- the tests -----------------------------------------------------------------------------

@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "scrutiny.web.api",
     "scrutiny.web.plans",
     "scrutiny.web.work",
+    "scrutiny.web.partnership",
 ]
 
 MIDDLEWARE = [

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include(token_urlpatterns)),
     path("", include("scrutiny.web.plans.urls")),
     path("", include("scrutiny.web.work.urls")),
+    path("", include("scrutiny.web.partnership.urls")),
 ]

@@ -16,6 +16,11 @@ class Role(models.TextChoices):
     YOUNG_INSPECTION_VOLUNTEER = "young_inspection_volunteer", "Young inspection volunteer"
     QUALITY_ASSURER = "quality_assurer", "Quality assurer"
     PARTNERSHIP_CONTACT = "partnership_contact", "Partnership contact"
+    # Named by the partnership contact (scrutiny.web.partnership, ADR 0021).
+    PARTNERSHIP_COORDINATOR = "partnership_coordinator", "Partnership co-ordinator"
+    # The partnership's own staff who read records alongside the team, each paired
+    # with an inspector.
+    PARTNERSHIP_READER = "partnership_reader", "Partnership reader"
 
 
 class Inspection(models.Model):

@@ -152,3 +152,54 @@ def permissions_for(*, role: str | None, is_administrator: bool) -> frozenset[st
     if is_administrator:
         granted = granted | ADMINISTRATOR_PERMISSIONS
     return granted
+
+
+# The partnership's part (scrutiny.web.partnership, ADR 0021). The partnership contact
+# and the co-ordinators it names see what is asked of the partnership and when, send the
+# self-evaluation or position statement and requested documents, read and comment on the
+# shared draft and, after publication, submit the action plan. They see nothing else of
+# the team's work. Only the contact names co-ordinators.
+PARTNERSHIP_PAGES = "partnership.view"
+SEND_TO_TEAM = "partnership.send"
+NAME_COORDINATORS = "partnership.coordinators"
+# The team accepts each document into evidence or returns it with a reason.
+RECEIVE_DOCUMENTS = "partnership.receive"
+# A sent document's file: the partnership that sent it and the team receiving it.
+READ_SENT_FILE = "partnership.file"
+# After publication: the action plan, read by the partnership and the team, reviewed by
+# the link inspector (a lead inspector or inspector the lead names: the service checks
+# it is them); the lead names the link inspector and opens a progress review.
+VIEW_ACTION_PLAN = "followup.view"
+REVIEW_ACTION_PLAN = "followup.review"
+MANAGE_FOLLOW_UP = "followup.manage"
+_PARTNERSHIP = {
+    VIEW,
+    PARTNERSHIP_PAGES,
+    SEND_TO_TEAM,
+    READ_SENT_FILE,
+    VIEW_ACTION_PLAN,
+    READ_SHARED_DRAFT,
+    COMMENT_ON_DRAFT,
+    DOWNLOAD_REPORT,
+}
+ROLE_PERMISSIONS[Role.PARTNERSHIP_CONTACT] |= _PARTNERSHIP | {NAME_COORDINATORS}
+ROLE_PERMISSIONS[Role.PARTNERSHIP_COORDINATOR] = frozenset(_PARTNERSHIP)
+ROLE_PERMISSIONS[Role.LEAD_INSPECTOR] |= {
+    RECEIVE_DOCUMENTS,
+    READ_SENT_FILE,
+    VIEW_ACTION_PLAN,
+    REVIEW_ACTION_PLAN,
+    MANAGE_FOLLOW_UP,
+}
+ROLE_PERMISSIONS[Role.INSPECTOR] |= {
+    RECEIVE_DOCUMENTS,
+    READ_SENT_FILE,
+    VIEW_ACTION_PLAN,
+    REVIEW_ACTION_PLAN,
+}
+ROLE_PERMISSIONS[Role.QUALITY_ASSURER] |= {VIEW_ACTION_PLAN}
+
+# A partnership reader reads the records assigned to them and nothing else: the reading
+# form of their own assignments (records.read) and the inspection's name (VIEW). Their
+# readings count in second readings and agreement like any reader's.
+ROLE_PERMISSIONS[Role.PARTNERSHIP_READER] = frozenset({VIEW, READ_RECORDS})

@@ -9,6 +9,7 @@ from scrutiny.core.refusal import Refused
 from scrutiny.web.downloads import name_download
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
+from scrutiny.web.inspections.access import inspections_visible_to
 from scrutiny.web.inspections.bundle_io import bundle_export
 from scrutiny.web.inspections.forms import (
     BundleImportForm,
@@ -30,6 +31,7 @@ from scrutiny.web.inspections.services import (
 )
 from scrutiny.web.jobs.selectors import access_job_by_id
 from scrutiny.web.jobs.services import stage_upload
+from scrutiny.web.partnership.selectors import follow_up, progress_links
 from scrutiny.web.plans.selectors import inspection_phase, timeline_for
 from scrutiny.web.reports.selectors import report_for, shared_with_partnership
 from scrutiny.web.retention.selectors import erasures_of
@@ -43,7 +45,9 @@ BUNDLE_IMPORT = f"{bundle_import_run.__module__}.{bundle_import_run.__qualname__
 def inspection_list_view(request: HttpRequest) -> HttpResponse:
     inspections = inspection_list(user=request.user)
     # The phase follows the work (scrutiny.web.plans), not the field typed at creation.
-    rows = [(i, inspection_phase(inspection=i)) for i in inspections]
+    # A progress review is listed with the inspection it follows up (scrutiny.web.partnership).
+    links = progress_links(inspections=inspections)
+    rows = [(i, inspection_phase(inspection=i), links.get(i.pk, [])) for i in inspections]
     return render(request, "inspections/list.html", {"inspections": inspections, "rows": rows})
 
 
@@ -131,6 +135,8 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
             "role_label": Role(inspection.viewer_role).label if inspection.viewer_role else None,
             "report": report,
             "report_shared": report is not None and shared_with_partnership(report),
+            "follow_up": follow_up(inspection=inspection),
+            "visible": set(inspections_visible_to(request.user).values_list("pk", flat=True)),
             "erasures": erasures_of(inspection=inspection),
         },
     )

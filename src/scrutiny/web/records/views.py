@@ -18,6 +18,7 @@ from scrutiny.web.inspections.services import StaleEdit
 from scrutiny.web.jobs.models import Job
 from scrutiny.web.jobs.selectors import access_job_by_id
 from scrutiny.web.jobs.services import stage_upload
+from scrutiny.web.partnership.selectors import pairing_by_reader
 from scrutiny.web.records.exports import results_csv, results_xlsx
 from scrutiny.web.records.forms import (
     NOT_APPLICABLE,
@@ -136,6 +137,10 @@ def sample_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     overview = sample_overview(inspection=inspection, user=request.user)
     _seen(request, inspection, "sample", "Viewed the record sample and reading progress")
     programme = load_programme(inspection.programme)
+    # Each partnership reader reads with an inspector (scrutiny.web.partnership).
+    pairings = pairing_by_reader(inspection=inspection) if can_manage(inspection) else {}
+    for p in overview.progress:
+        p.paired_with = pairings.get(p.reader.pk)  # type: ignore[attr-defined]
     rows = []
     for r in overview.records:
         r.group_label = programme.care_group_label(r.care_group)  # type: ignore[attr-defined]
@@ -152,6 +157,7 @@ def sample_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
             "overview": overview,
             "rows": rows,
             "manage": can_manage(inspection),
+            "pairings": pairings,
         },
     )
 

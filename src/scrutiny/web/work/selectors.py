@@ -13,6 +13,7 @@ from scrutiny.core.timetable import StageStatus
 from scrutiny.web.evaluations.models import Moderation, SignificantConcern
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection, Membership
+from scrutiny.web.partnership.models import ActionPlan, SentDocument
 from scrutiny.web.plans.selectors import Timeline, timeline_for, today
 from scrutiny.web.records.models import Assignment, SampledRecord
 from scrutiny.web.reports.models import Comment, Report, Statement
@@ -83,6 +84,70 @@ def _stage_actions(inspection: Inspection, timeline: Timeline, can_edit: bool) -
                 text=f"This week: {dated.stage.title}, {when}.",
                 url=reverse("plans:timetable", args=[inspection.pk]),
                 link_text="See the timetable",
+            )
+        )
+    return actions
+
+
+def _partnership_actions(*, user: Any, inspection: Inspection, can: frozenset[str]) -> list[Action]:
+    """The partnership's part (scrutiny.web.partnership): what is asked of the partnership
+    and overdue or due this week, its action plan; for the team, the documents it sent
+    and the plan waiting for the link inspector."""
+    pk = inspection.pk
+    actions: list[Action] = []
+    if roles.PARTNERSHIP_PAGES in can:
+        timeline = timeline_for(inspection=inspection)
+        for dated in timeline.attention if timeline else []:
+            if dated.stage.asked_of != "partnership":
+                continue
+            urgent = dated.status is StageStatus.OVERDUE
+            actions.append(
+                Action(
+                    text=f"{'Overdue' if urgent else 'This week'}: {dated.stage.title}, "
+                    f"due {dated.end:%-d %B %Y}.",
+                    url=reverse("partnership:home", args=[pk]),
+                    link_text="See what is asked of the partnership",
+                    urgent=urgent,
+                )
+            )
+        plan = ActionPlan.objects.filter(inspection=inspection).first()
+        published = Report.objects.filter(
+            inspection=inspection, status=Report.Status.PUBLISHED
+        ).exists()
+        if published and (plan is None or plan.status in ("draft", "returned")):
+            actions.append(
+                Action(
+                    text="The report is published: the action plan is due within six weeks."
+                    if plan is None or plan.status == "draft"
+                    else "The link inspector returned the action plan with comments.",
+                    url=reverse("partnership:action_plan", args=[pk]),
+                    link_text="Write the action plan",
+                )
+            )
+    if roles.RECEIVE_DOCUMENTS in can:
+        waiting = SentDocument.objects.filter(
+            inspection=inspection, status=SentDocument.Status.SENT
+        ).count()
+        if waiting:
+            actions.append(
+                Action(
+                    text=f"{_plural(waiting, 'document')} from the partnership to accept "
+                    "into evidence or return.",
+                    url=reverse("partnership:documents", args=[pk]),
+                    link_text="Open the documents",
+                )
+            )
+    if (
+        roles.REVIEW_ACTION_PLAN in can
+        and ActionPlan.objects.filter(
+            inspection=inspection, link_inspector=user, status=ActionPlan.Status.SUBMITTED
+        ).exists()
+    ):
+        actions.append(
+            Action(
+                text="The partnership has submitted its action plan for your review.",
+                url=reverse("partnership:action_plan_review", args=[pk]),
+                link_text="Review the action plan",
             )
         )
     return actions
@@ -193,6 +258,7 @@ def next_actions(
         timeline = timeline_for(inspection=inspection, on=on)
         if timeline is not None:
             actions += _stage_actions(inspection, timeline, roles.EDIT_PLAN in can)
+    actions += _partnership_actions(user=user, inspection=inspection, can=can)
     # Most pressing first; otherwise in the order above.
     return sorted(actions, key=lambda a: not a.urgent)
 
@@ -209,6 +275,8 @@ class InspectionWork:
     shared_draft: bool = False
     overdue: list[Action] = field(default_factory=list)
     this_week: list[Action] = field(default_factory=list)
+    # The partnership's part: asked of the partnership, or what it sent the team.
+    partnership: list[Action] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -221,6 +289,7 @@ class InspectionWork:
             or self.shared_draft
             or self.overdue
             or self.this_week
+            or self.partnership
         )
 
 
@@ -281,7 +350,20 @@ def my_work(*, user: Any, on: date | None = None) -> list[InspectionWork]:
         actions = _stage_actions(inspection, timeline, roles.EDIT_PLAN in granted[pk])
         work[pk].overdue = [a for a in actions if a.urgent]
         work[pk].this_week = [a for a in actions if not a.urgent]
+    for m in memberships:
+        if not granted[m.inspection_id] & _PARTNERSHIP_PERMISSIONS:
+            continue
+        work[m.inspection_id].partnership = _partnership_actions(
+            user=user, inspection=m.inspection, can=granted[m.inspection_id]
+        )
     return list(work.values())
+
+
+_PARTNERSHIP_PERMISSIONS = {
+    roles.PARTNERSHIP_PAGES,
+    roles.RECEIVE_DOCUMENTS,
+    roles.REVIEW_ACTION_PLAN,
+}
 
 
 def notification_settings_for(*, user: Any) -> NotificationSettings:

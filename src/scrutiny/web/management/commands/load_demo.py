@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
+import weasyprint
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -14,9 +15,16 @@ from scrutiny.core.demo import make_demo
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.sample_import import SampledRecord as ParsedRecord
 from scrutiny.web.accounts.services import user_create
+from scrutiny.web.evidence.services import Upload
 from scrutiny.web.inspections.bundle_io import bundle_import
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.inspections.services import membership_add
+from scrutiny.web.partnership.models import ReaderPairing, SentDocument
+from scrutiny.web.partnership.services import (
+    reader_pairing_set,
+    sent_document_create,
+    sent_documents_dir,
+)
 from scrutiny.web.plans.services import plan_notification_move, stage_change_set
 from scrutiny.web.records.models import SampledRecord
 from scrutiny.web.records.services import assignments_balance, sample_import
@@ -34,6 +42,8 @@ DEMO_USERS = [
     ("volunteer", "Vicky Volunteer", Role.YOUNG_INSPECTION_VOLUNTEER),
     ("assurer", "Quentin Assurer", Role.QUALITY_ASSURER),
     ("partner", "Pat Partner", Role.PARTNERSHIP_CONTACT),
+    ("coordinator", "Cora Coordinator", Role.PARTNERSHIP_COORDINATOR),
+    ("reader", "Rory Reader", Role.PARTNERSHIP_READER),
     ("admin", "Alex Administrator", None),
 ]
 # Made by load_demo_programme: the programme-wide overview, no inspection's data.
@@ -104,9 +114,41 @@ class Command(BaseCommand):
                 ):
                     membership_add(actor="demo loader", inspection=inspection, user=user, role=role)
             _sample_to_read(
-                inspection, readers=[users.get(username=u) for u in ("inspector", "lead")]
+                inspection,
+                readers=[users.get(username=u) for u in ("inspector", "lead", "reader")],
             )
+            _partnership_part(inspection)
         return inspection
+
+
+def _partnership_part(inspection: Inspection) -> None:
+    """The partnership's part under way (once): its self-evaluation sent and waiting for
+    the team, and its reader paired with the demo inspector."""
+    users = get_user_model().objects
+    if not ReaderPairing.objects.filter(inspection=inspection).exists():
+        reader_pairing_set(
+            actor="demo loader",
+            inspection=inspection,
+            reader_id=users.get(username="reader").pk,
+            inspector_id=users.get(username="inspector").pk,
+        )
+    if SentDocument.objects.filter(inspection=inspection).exists():
+        return
+    # A short synthetic self-evaluation, made here by WeasyPrint (no file ships with it).
+    html = "<h1>Joint self-evaluation</h1>" + "".join(
+        f"<h2>{q}</h2><p>How good are we now? How do we know? What do we plan to do "
+        "next? This synthetic text stands in for the partnership's own.</p>"
+        for q in ("Outcomes", "Impact on children", "Impact on families", "Processes", "Leadership")
+    )
+    staged = sent_documents_dir() / "demo-self-evaluation.pdf"
+    staged.write_bytes(weasyprint.HTML(string=html).write_pdf())
+    sent_document_create(
+        actor=users.get(username="partner"),
+        inspection=inspection,
+        kind="self_evaluation",
+        title="Joint self-evaluation",
+        upload=Upload(path=staged, file_name="joint-self-evaluation.pdf"),
+    )
 
 
 def _sample_to_read(inspection: Inspection, *, readers: list[object]) -> None:

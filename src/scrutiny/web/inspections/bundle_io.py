@@ -8,8 +8,11 @@ canonical JSON.
 """
 
 import hashlib
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from typing import Any
+
+import orjson
 
 from django.db import transaction
 
@@ -147,8 +150,37 @@ def _create_rows(bundle: Bundle) -> Inspection:
 
 
 def inspection_bundle(*, inspection: Inspection) -> Bundle:
-    """The stored inspection as a validated bundle, in a fixed number of queries."""
-    return parse_bundle(inspection_bundle_data(inspection=inspection))
+    """The stored inspection as a validated bundle, in a fixed number of queries.
+
+    The rows are read on every call; only validating them into a Bundle (most of the
+    cost) is skipped when exactly the same data was validated before. The cache is keyed
+    by a digest of the data itself, so any write gives a new key: it can never return a
+    stale bundle. Callers treat the bundle as read-only (none assigns to one), which is
+    what makes sharing it between requests safe.
+    """
+    data = inspection_bundle_data(inspection=inspection)
+    try:
+        key = hashlib.blake2b(orjson.dumps(data), digest_size=20).digest()
+    except TypeError:  # not JSON data: validating it will say what is wrong
+        return parse_bundle(data)
+    with _PARSED_LOCK:
+        cached = _PARSED.get(key)
+        if cached is not None:
+            _PARSED.move_to_end(key)
+            return cached
+    bundle = parse_bundle(data)
+    with _PARSED_LOCK:
+        _PARSED[key] = bundle
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return bundle
+
+
+# Bundles validated recently, by the digest of their data (a 100-record inspection's
+# bundle is a few MB of objects; a handful of inspections are open at any one time).
+_PARSED: "OrderedDict[bytes, Bundle]" = OrderedDict()
+_PARSED_MAX = 8
+_PARSED_LOCK = threading.Lock()
 
 
 def inspection_bundle_data(*, inspection: Inspection) -> dict[str, Any]:

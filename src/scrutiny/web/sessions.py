@@ -11,6 +11,7 @@ the last request (29 to 30 minutes with the defaults).
 import time
 from collections.abc import Callable
 
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.http import HttpRequest, HttpResponse
 
 REFRESH_SECONDS = 60
@@ -18,9 +19,18 @@ REFRESH_SECONDS = 60
 REFRESHED_AT = "_expiry_refreshed_at"
 
 
+class SessionStore(DatabaseSessionStore):
+    """Django's database sessions (SESSION_ENGINE), stamped with when each was last saved:
+    every save, signing in included, sets a new expiry date."""
+
+    def save(self, must_create: bool = False) -> None:
+        self._get_session(no_load=must_create)[REFRESHED_AT] = int(time.time())
+        super().save(must_create=must_create)
+
+
 class SlidingExpiryMiddleware:
     """After SessionMiddleware: marks a live session modified when its expiry is due to
-    be pushed back, and SessionMiddleware then saves it with a new expiry date."""
+    be pushed back, and SessionMiddleware then saves it (SessionStore stamps the time)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -30,7 +40,6 @@ class SlidingExpiryMiddleware:
         session = getattr(request, "session", None)
         if session is None or session.is_empty() or response.status_code >= 500:
             return response
-        now = int(time.time())
-        if session.modified or now - int(session.get(REFRESHED_AT, 0)) >= REFRESH_SECONDS:
-            session[REFRESHED_AT] = now
+        if time.time() - int(session.get(REFRESHED_AT, 0)) >= REFRESH_SECONDS:
+            session.modified = True
         return response

@@ -258,6 +258,7 @@ AXES_VERBOSE = False
 # once a minute (scrutiny.web.sessions), rather than by a database write on every request.
 SESSION_COOKIE_AGE = env_int("SCRUTINY_SESSION_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "scrutiny.web.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

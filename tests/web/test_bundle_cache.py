@@ -25,9 +25,7 @@ def test_it_never_shows_a_stale_bundle_or_evaluation_after_a_write(
     rating.save()
     after = inspection_bundle(inspection=inspection)
     assert after is not before
-    reading = next(
-        r for r in after.record_readings if r.record == rating.reading.record
-    )
+    reading = next(r for r in after.record_readings if r.record == rating.reading.record)
     assert reading.ratings[rating.item] == rating.value
     indicator = next(iter(evaluated.indicators))
     ProposedEvaluation.objects.update_or_create(

@@ -13,7 +13,7 @@ from scrutiny.web.templatetags.choices import choice_tag
 
 class _Mixed(forms.Form):
     radio = forms.ChoiceField(
-        choices=[("1", "One"), ("a\"<b>", "Quote & <tag>")], widget=forms.RadioSelect
+        choices=[("1", "One"), ('a"<b>', "Quote & <tag>")], widget=forms.RadioSelect
     )
     boxes = forms.MultipleChoiceField(
         choices=[("x", "X"), ("y", "Y & Z")], widget=forms.CheckboxSelectMultiple
@@ -29,10 +29,7 @@ class _Mixed(forms.Form):
 
 def _choices(form: forms.Form) -> list[forms.BoundField]:
     return [
-        choice
-        for field in form
-        if isinstance(field.field.widget, ChoiceWidget)
-        for choice in field
+        choice for field in form if isinstance(field.field.widget, ChoiceWidget) for choice in field
     ]
 
 

@@ -13,7 +13,6 @@ from collections import OrderedDict, defaultdict
 from typing import Any
 
 import orjson
-
 from django.db import transaction
 
 from scrutiny.core.bundle import FORMAT, Bundle, BundleInvalid, dump_bundle, parse_bundle

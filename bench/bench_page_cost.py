@@ -10,7 +10,7 @@ the figures recorded before the speed work (bench/page_cost_before.json), for
 comparison. Then the top functions of cProfile for the costliest pages.
 
 SCRUTINY_COST_REQUESTS sets N (default 20); SCRUTINY_COST_PROFILE how many pages to
-profile (default 3). `--record` writes the figures as the new "before" file.
+profile (default 3); SCRUTINY_COST_PAGES a comma-separated choice of pages (default all). `--record` writes the figures as the new "before" file.
 Figures only; nothing is asserted.
 """
 
@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BEFORE = ROOT / "bench" / "page_cost_before.json"
 REQUESTS = int(os.environ.get("SCRUTINY_COST_REQUESTS", "20"))
 PROFILE = int(os.environ.get("SCRUTINY_COST_PROFILE", "3"))
+ONLY = [p for p in os.environ.get("SCRUTINY_COST_PAGES", "").split(",") if p]
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _VERSION = re.compile(r'name="version" value="(\d+)"')
 
@@ -173,6 +174,8 @@ def main() -> None:
             f" {'before ms':>9} {'before q':>8}"
         )
         for name, request in pages.items():
+            if ONLY and name not in ONLY:
+                continue
             median, p90, queries, status = _measure(request)
             figures[name] = {"median_ms": round(median, 1), "queries": queries}
             was = before.get(name, {})

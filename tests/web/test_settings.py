@@ -30,8 +30,6 @@ def test_it_defaults_sqlite_to_wal_and_immediate_transactions() -> None:
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     # A writer waits up to 30 s for another (the worker's import) instead of failing.
     assert db["OPTIONS"]["timeout"] == 30
-    # Connections are kept between requests rather than opened for each.
-    assert db["CONN_MAX_AGE"] == 60
 
 
 def test_it_refuses_unknown_databases() -> None:

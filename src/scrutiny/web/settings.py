@@ -63,9 +63,6 @@ def database_from_url(url: str) -> dict:
             "ENGINE": "django.db.backends.sqlite3",
             # sqlite:////abs/path.sqlite3 or sqlite:///relative.sqlite3, as dj-database-url.
             "NAME": unquote(parts.path[1:]) or ":memory:",
-            # Keep the connection between requests: a new one opens the file, runs the
-            # PRAGMAs below and reads the schema again, on every request.
-            "CONN_MAX_AGE": 60,
             # WAL lets readers carry on during a write; IMMEDIATE takes the write lock at
             # the start of a transaction, so two writers queue instead of failing.
             "OPTIONS": {

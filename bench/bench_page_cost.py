@@ -6,8 +6,9 @@ process (time.process_time) does not depend on what else runs. Builds the load s
 token) on a throwaway SQLite database with DEBUG off, signs in through the sign-in page
 as each kind of person with Django's test client, and prints per page: the median and
 90th percentile CPU milliseconds over N requests, the queries one request makes, and
-the figures recorded before the speed work (bench/page_cost_before.json), for
-comparison. Then the top functions of cProfile for the costliest pages.
+the figures recorded before the speed work (bench/page_cost_before.json: main at
+febeada, 30 requests a page, run at the same time as the figures after it so that both
+met the same machine), for comparison. Then the top functions of cProfile for the costliest pages.
 
 SCRUTINY_COST_REQUESTS sets N (default 20); SCRUTINY_COST_PROFILE how many pages to
 profile (default 3); SCRUTINY_COST_PAGES a comma-separated choice of pages (default all). `--record` writes the figures as the new "before" file.

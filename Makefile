@@ -40,15 +40,11 @@ run: install assets
 		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite on SQLite; in CI (or with TEST_POSTGRES=1) every test that touches
-# the database runs again on PostgreSQL 15 (the others cannot differ).
+# the database runs again on PostgreSQL 15 (the others cannot differ), side by side.
 test: install assets lint
 	bash scripts/ensure-chromium.sh
 	bash scripts/install-report-deps.sh
-	$(BIN)/pytest
-	@if [ "$${CI:-}" = "true" ] || [ "$${TEST_POSTGRES:-}" = "1" ]; then \
-		echo "== every database test again on PostgreSQL"; \
-		SCRUTINY_ONLY_DB_TESTS=1 bash scripts/with-postgres.sh $(BIN)/pytest; \
-	fi
+	bash scripts/test-all.sh
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -27,16 +27,19 @@ from scrutiny.core.bundle import parse_bundle
 from scrutiny.core.demo import make_demo
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.report import build_report, render_report
-bundle = parse_bundle(make_demo())
+bundle = parse_bundle(make_demo(seed=int(sys.argv[2])))
 report = build_report(bundle, load_programme(bundle.programme))
 pdf = render_report(report, "pdf", version=sys.argv[1])
 print(time.perf_counter() - start, len(pdf))
 """
 
 
-def cold(version: str) -> tuple[float, int]:
+def cold(version: str, seed: int = 1) -> tuple[float, int]:
     out = subprocess.run(
-        [sys.executable, "-c", COLD, version], capture_output=True, text=True, check=True
+        [sys.executable, "-c", COLD, version, str(seed)],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     return float(out[0]), int(out[1])
 
@@ -50,6 +53,13 @@ def main() -> None:
             f"  PDF {version:<13} cold process: best {min(times):5.2f} s, "
             f"median {statistics.median(times):5.2f} s, {runs[0][1] / 1024:5.0f} KiB"
         )
+    # Scenario 2 (seed 2) has the most text: the full published report, 25 pages or more.
+    runs = [cold("public", seed=2) for _ in range(REPEATS)]
+    times = [t for t, _ in runs]
+    print(
+        f"  PDF public, scenario 2 cold process: best {min(times):5.2f} s, "
+        f"median {statistics.median(times):5.2f} s, {runs[0][1] / 1024:5.0f} KiB"
+    )
     bundle = parse_bundle(make_demo())
     report = build_report(bundle, load_programme(bundle.programme))
     times = []

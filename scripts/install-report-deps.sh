@@ -4,7 +4,7 @@
 # tests and `make bench` turn pages into images with poppler's pdftoppm.
 # Idempotent: installs only what is missing (CI runs as root on a clean Debian 12).
 set -euo pipefail
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-roboto fonts-dejavu-core poppler-utils)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-roboto fonts-dejavu-core fonts-noto-color-emoji poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -20,9 +20,9 @@ from scrutiny.core.bundle import (
     dump_bundle,
     parse_bundle,
 )
-from scrutiny.core.demo import make_demo
+from scrutiny.core.demo import PROGRAMME, make_demo
 from scrutiny.core.evaluation import Evaluation, evaluate
-from scrutiny.core.methodology import Survey, load_programme
+from scrutiny.core.methodology import Survey, available_programmes, load_programme
 
 EXIT_INVALID = 2
 
@@ -147,6 +147,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write, or -")
     p.add_argument("--seed", type=int, default=1, help="same seed, same bytes (default 1)")
     p.add_argument("--records", type=int, default=100, help="children's records (default 100)")
+    p.add_argument(
+        "--programme",
+        default=PROGRAMME,
+        metavar="ID",
+        help=f"the inspection programme (default {PROGRAMME}; known: "
+        f"{', '.join(available_programmes())})",
+    )
     p.set_defaults(run=_demo)
     return parser
 
@@ -259,7 +266,10 @@ def _schema(args: argparse.Namespace) -> None:
 def _demo(args: argparse.Namespace) -> None:
     if args.records < 1:
         raise InvalidInput(["--records: must be at least 1"])
-    data = dump_bundle(make_demo(seed=args.seed, records=args.records))
+    if args.programme not in available_programmes():
+        known = ", ".join(available_programmes())
+        raise InvalidInput([f"--programme: unknown programme {args.programme!r} (known: {known})"])
+    data = dump_bundle(make_demo(seed=args.seed, records=args.records, programme_id=args.programme))
     if args.output == "-":
         sys.stdout.buffer.write(data)
     else:

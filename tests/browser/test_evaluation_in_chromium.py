@@ -122,6 +122,15 @@ def test_the_team_evaluates_and_a_quality_assurer_signs_off(
     page.get_by_role("button", name="Record agreement").click()
     expect(page.locator("#moderation-status")).to_contain_text("Evaluations agreed")
     lead.check()
+    # Agreed inputs are locked: their forms show read only, with the reason.
+    lead.goto(f"{base}/evaluation/groups/foster_care/")
+    expect(page.locator("#locked")).to_contain_text("reopen them, giving a reason")
+    expect(page.get_by_role("button", name="Save evaluation")).to_have_count(0)
+    lead.check()
+    lead.goto(f"{base}/evaluation/")
+    expect(page.locator("#qi-2\\.1 [data-figure=status]")).to_have_text(
+        "Agreed at the evaluation meeting"
+    )
 
     assurer = visitor()
     assurer.sign_in("quentin")

@@ -30,7 +30,7 @@ def test_the_lead_signs_in_with_two_factors_and_walks_the_inspection(
     lead.check()
     lead.page.get_by_label("Security code").fill(code_for(device))
     lead.page.get_by_role("button", name="Continue").click()
-    expect(lead.page.get_by_role("heading", name="Inspections")).to_be_visible()
+    expect(lead.page.get_by_role("heading", name="My work")).to_be_visible()
     lead.check()
 
     lead.page.get_by_role("link", name=inspection.reference).click()
@@ -59,7 +59,7 @@ def test_the_lead_signs_in_with_two_factors_and_walks_the_inspection(
         response = lead.page.goto(path)
         assert response is not None and response.status == 200, path
         lead.check()
-    assert len(lead.checked) == 14  # sign-in, code, list, home and the ten pages above
+    assert len(lead.checked) == 14  # sign-in, code, My work, home and the ten pages above
 
 
 def test_import_errors_are_listed_on_an_accessible_page(
@@ -109,7 +109,7 @@ def test_the_second_of_two_browsers_is_refused(
     first.goto(edit)
     second.goto(edit)
 
-    first.page.locator("label", has_text="Fieldwork").click()  # the styled label covers the input
+    first.page.get_by_label("End date").fill("2019-09-30")
     first.page.get_by_role("button", name="Save").click()
     expect(first.page.get_by_text("Inspection details saved.")).to_be_visible()
 
@@ -124,7 +124,7 @@ def test_the_second_of_two_browsers_is_refused(
     )
     second.check()
     inspection.refresh_from_db()
-    assert inspection.phase == "fieldwork"
+    assert str(inspection.end) == "2019-09-30"
     assert inspection.partnership != "Overwritten Council"
 
 

@@ -121,3 +121,16 @@ def test_report_by_default_shows_the_same_figures_wording_and_caps_as_evaluate(t
     for check in evaluation["indicators"]["2.1"]["checks"]:
         if check["rule"] == "immediate-response":
             assert check["detail"] in text
+
+
+def test_it_writes_a_demo_for_any_programme(tmp_path):
+    out = tmp_path / "demo.json"
+    done = scrutiny("demo", "--programme", "children-at-risk-of-harm-2021", "-o", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    data = json.loads(out.read_bytes())
+    assert data["programme"] == "children-at-risk-of-harm-2021"
+    assert [q["question"] for q in data["report"]["questions"]] == [1, 2, 3, 4]
+    assert scrutiny("validate", str(out)).stdout.strip() == b"ok"
+    refused = scrutiny("demo", "--programme", "nonsense", "-o", str(out))
+    assert refused.returncode == 2
+    assert "--programme: unknown programme 'nonsense'" in refused.stderr.decode()

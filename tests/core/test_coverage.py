@@ -30,4 +30,4 @@ def test_it_counts_each_note_once_per_tag_by_source_and_kind() -> None:
     assert found.questions[1].flag == "one source"
     assert found.questions[2].flag == "no evidence" and found.questions[2].total == 0
     assert [c.id for c in found.indicators] == [i.id for i in PROGRAMME.indicators]
-    assert {c.id for c in found.indicators if c.uncertain} == {"5.1", "5.3", "10.1"}
+    assert {c.id for c in found.indicators if c.uncertain} == {"5.1", "10.1"}

@@ -104,7 +104,7 @@ def test_it_lists_statements_that_cite_no_evidence():
     )
     uncited = uncited_statements(report)
     assert [(u.where, u.statement.id) for u in uncited] == [
-        ("Key messages", "K-1"),
+        ("Summary: key messages", "K-1"),
         ("Question 2: areas for development", "Q2-A1"),
     ]
 
@@ -225,15 +225,26 @@ def test_the_young_people_version_uses_the_plain_wording_and_lists_what_lacks_it
 def test_the_full_report_has_every_section_in_order():
     doc = layout(report_of(make_demo(seed=1, records=30)), "public")
     h2 = [b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 2]
-    assert h2[:3] == ["Key messages", "Introduction", "The area in context"]
-    assert h2[3:8] == [f"Question {q.number}: {q.text}" for q in PROGRAMME.questions]
-    assert h2[8:] == ["Evaluations", "What the figures show", "What happens next"]
+    assert h2[:4] == ["Key facts", "Introduction", "Summary", "Anytown and Westshire in context"]
+    assert h2[4:9] == [f"Question {q.number}: {q.text}" for q in PROGRAMME.questions]
+    assert h2[9:] == [
+        "Evaluations",
+        "What happens next",
+        "Appendix 1: The evaluation scale",
+        "Appendix 2: Terms we use",
+        "Appendix 3: The quality indicators",
+        "Appendix 4: What the figures show",
+    ]
 
 
 def test_the_internal_version_adds_the_uncited_list_and_the_evidence_cited():
     doc = layout(report_of(make_demo(seed=1, records=30)), "internal")
     h2 = [b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 2]
-    assert h2[-2:] == ["Statements without evidence", "Evidence cited"]
+    assert h2[-3:] == [
+        "Statements without evidence",
+        "Still to do before publication",
+        "Evidence cited",
+    ]
     evidence = [b for b in doc.blocks if isinstance(b, Table)][-1].table
     assert evidence.rows[0][0] == "E-001"
     assert "E-024" in [r[0] for r in evidence.rows]

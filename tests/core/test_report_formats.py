@@ -121,11 +121,19 @@ def test_every_format_states_the_grades_and_the_figures(report, rendered, versio
     in_docx = docx_units(rendered[(version, "docx")])
     html = html_units(rendered[(version, "html")])
     for row in report.evaluations:
-        expected = (f"{row.indicator} {row.title}", row.grade, row.meaning)
+        label = f"{row.indicator} {row.title}" if "." in row.indicator else row.title
+        expected = (label, row.grade, row.meaning)
         assert [u for u in expected if u not in html] == []
         assert [u for u in expected if u not in in_docx] == []
         assert [u for u in expected if squeeze(u) not in pdf] == []
-    assert "Quality indicator 2.1: Limited to adequate by group-wellbeing" in " ".join(html)
+    limited = (
+        "Quality indicator 2.1, impact on children and young people: Limited to adequate by "
+        "group-wellbeing"
+        if version == "internal"
+        else "Quality indicator 2.1, impact on children and young people: Wellbeing of a care "
+        "group evaluated adequate or less: the wellbeing of 1 care group"
+    )
+    assert limited in " ".join(html)
     for sentence in report.figures if version == "internal" else ():
         assert sentence in html and sentence in in_docx and squeeze(sentence) in pdf
 
@@ -215,9 +223,10 @@ def test_the_docx_has_real_headings_tables_a_title_and_alt_text(report, rendered
     assert document.core_properties.title == report.title
     styles = {p.text: p.style.name for p in document.paragraphs}
     assert styles[report.title] == "Title"
-    assert styles["Key messages"] == "Heading 1"
-    assert styles["Limiters that applied"] == "Heading 2"
-    assert len(document.tables) == 2 + len(report.charts)
+    assert styles["Summary"] == "Heading 1"
+    assert styles["What limited an evaluation"] == "Heading 2"
+    # Key facts, framework, team, survey returns, evaluations, scale, terms, indicators.
+    assert len(document.tables) == 8 + len(report.charts)
     header_rows = document.element.body.findall(".//" + docx.oxml.ns.qn("w:tblHeader"))
     assert len(header_rows) == len(document.tables)
     pictures = document.inline_shapes
@@ -343,8 +352,8 @@ def test_a_template_without_the_built_in_styles_still_gives_real_headings_and_li
     _bare_word_template(path)
     out = docx.Document(io.BytesIO(render_report(report, "docx", template=path)))
     styles = {p.text: p.style.name for p in out.paragraphs}
-    assert styles["Key messages"] == "Heading 1"
-    assert styles["Limiters that applied"] == "Heading 2"
+    assert styles["Summary"] == "Heading 1"
+    assert styles["What limited an evaluation"] == "Heading 2"
     bullets = [p for p in out.paragraphs if p.style.name == "List Bullet"]
     assert bullets
     # The bullets' numbering exists in the document's own numbering part.

@@ -25,7 +25,7 @@ def test_exactly_twenty_percent_does_not_apply_and_one_more_reading_would_cross(
     assert margin.changes_to_cross == 1
     assert margin.change == "lower"
     assert margin.explain() == (
-        "3 of 15 readings (20%) rate the immediate response weak or unsatisfactory: not "
+        "3 of 15 readings (20.0%) rate the immediate response weak or unsatisfactory: not "
         "more than 20%, so the limiter does not apply. It would apply if one more reading "
         "rated it weak or unsatisfactory instead of adequate or better."
     )
@@ -36,7 +36,7 @@ def test_just_over_the_line_applies_and_one_reading_would_lift_it() -> None:
     assert margin.applies
     assert margin.changes_to_cross == 1
     assert margin.change == "raise"
-    assert "21 of 100 readings (21%)" in margin.explain()
+    assert "21 of 100 readings (21.0%)" in margin.explain()
     assert "stop applying if one of those readings were rated adequate or better" in (
         margin.explain()
     )

@@ -9,6 +9,7 @@ from scrutiny.core.evaluation import ENGINE_VERSION, evaluate
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.signoff import (
     Freeze,
+    Involvement,
     Moderation,
     Refused,
     Stage,
@@ -28,7 +29,12 @@ from .builders import bundle, children_answers, readings
 
 PROGRAMME = load_programme("care-and-protection-2018")
 ALL_PROPOSED = {"1.1": "good", "2.1": "very good", "2.2": "good", "9": "good"}
-PROPOSERS = {"1.1": "lead", "2.1": "lead", "2.2": "insp", "9": "lead"}
+PROPOSERS = [
+    Involvement("lead", "proposal", "1.1"),
+    Involvement("lead", "proposal", "2.1"),
+    Involvement("insp", "proposal", "2.2"),
+    Involvement("lead", "proposal", "9"),
+]
 
 
 def complete(**fields):
@@ -50,7 +56,7 @@ def agreed(data=None):
 
 def signed(data=None, **kwargs):
     data = data or complete()
-    kwargs.setdefault("proposers", PROPOSERS)
+    kwargs.setdefault("involvement", PROPOSERS)
     return sign_off(
         agreed(data), by="qa", role="quality_assurer", bundle=data, programme=PROGRAMME, **kwargs
     )
@@ -136,14 +142,63 @@ def test_sign_off_by_a_proposer_is_refused_naming_their_proposals():
             agreed(data),
             by="lead",
             role="quality_assurer",
-            proposers=PROPOSERS,
+            involvement=PROPOSERS,
             bundle=data,
             programme=PROGRAMME,
         )
     )
     assert reasons == [
-        "You proposed the evaluation of QI 1.1, QI 2.1, QI 9: a quality assurer who did not "
-        "propose the evaluations must sign them off"
+        f"You cannot sign off QI {qi}: you proposed or changed the proposed evaluation. A "
+        "quality assurer independent of the evaluation must sign it off"
+        for qi in ("1.1", "2.1", "9")
+    ]
+
+
+def test_sign_off_looks_at_the_whole_history_not_the_last_to_save():
+    # qa proposed 2.2 once; lead re-saved it since. qa is still not independent of it.
+    data = complete()
+    history = [Involvement("qa", "proposal", "2.2"), Involvement("lead", "proposal", "2.2")]
+    reasons = refusal(
+        lambda: sign_off(
+            agreed(data),
+            by="qa",
+            role="quality_assurer",
+            involvement=history,
+            bundle=data,
+            programme=PROGRAMME,
+        )
+    )
+    assert reasons == [
+        "You cannot sign off QI 2.2: you proposed or changed the proposed evaluation. A "
+        "quality assurer independent of the evaluation must sign it off"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "refused_for"),
+    [
+        ("group_evaluation", ["2.1"]),
+        ("team_judgement", ["2.1"]),
+        ("serious_failing", ["2.1"]),
+        ("record_reading", ["2.1"]),
+        ("survey_response", ["2.1"]),
+        ("agreement", ["1.1", "2.1", "2.2", "9"]),
+    ],
+)
+def test_sign_off_is_refused_to_whoever_recorded_an_input_feeding_the_cap(kind, refused_for):
+    data = complete()
+    reasons = refusal(
+        lambda: sign_off(
+            agreed(data),
+            by="qa",
+            role="quality_assurer",
+            involvement=[*PROPOSERS, Involvement("qa", kind, "x")],
+            bundle=data,
+            programme=PROGRAMME,
+        )
+    )
+    assert [r.split(":")[0] for r in reasons] == [
+        f"You cannot sign off QI {qi}" for qi in refused_for
     ]
 
 
@@ -154,7 +209,7 @@ def test_sign_off_by_someone_who_is_not_a_quality_assurer_is_refused():
             agreed(data),
             by="insp2",
             role="inspector",
-            proposers=PROPOSERS,
+            involvement=PROPOSERS,
             bundle=data,
             programme=PROGRAMME,
         )
@@ -169,7 +224,7 @@ def test_sign_off_before_the_meeting_agrees_is_refused():
             Moderation(),
             by="qa",
             role="quality_assurer",
-            proposers={},
+            involvement=[],
             bundle=data,
             programme=PROGRAMME,
         )
@@ -187,7 +242,7 @@ def test_sign_off_with_pending_reasons_is_refused_even_after_agreement():
             moderation,
             by="qa",
             role="quality_assurer",
-            proposers=PROPOSERS,
+            involvement=PROPOSERS,
             bundle=later,
             programme=PROGRAMME,
         )
@@ -244,7 +299,7 @@ def test_signing_off_twice_is_refused():
             moderation,
             by="qa2",
             role="quality_assurer",
-            proposers=PROPOSERS,
+            involvement=PROPOSERS,
             bundle=data,
             programme=PROGRAMME,
         )
@@ -328,8 +383,7 @@ def test_differences_describe_each_change_in_inspector_language():
         "The team's answer to 'Is the number of children and young people who say they do "
         "not feel safe a concerning number?' changed from no to not yet decided",
         "Significant concern SC-1 is now recorded as a serious failing",
-        "Significant concern SC-3 was logged as a serious failing",
-        "Significant concern SC-2 was removed",
+        "Significant concern SC-3 is now recorded as a serious failing",
         "In the reading of record R-1 by a, the immediate response to child protection "
         "concerns changed from good to weak",
         "A reading of record R-3 by b was added",

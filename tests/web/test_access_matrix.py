@@ -41,6 +41,7 @@ SIGNED_IN = {
 }
 MEMBERS = {"lead", "inspector", "volunteer", "assurer", "partner"}
 CASE_READERS = {"lead", "inspector", "assurer"}
+REPORT_TEAM_ROLES = {"lead", "inspector", "volunteer", "assurer"}
 
 # url name: (method, who is allowed, status when allowed). Everyone else is refused:
 # anonymous visitors are sent to sign in, signed-in people get 404.
@@ -79,7 +80,9 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     "inspections:home": ("GET", {"admin", *MEMBERS}, 200),
     "inspections:edit": ("GET", {"admin", "lead"}, 200),
     "inspections:team": ("GET", {"admin", "lead"}, 200),
-    "inspections:team_remove": ("POST", {"admin", "lead"}, 302),
+    # GET asks to confirm the removal; the POST from that page removes.
+    "inspections:team_remove": ("GET", {"admin", "lead"}, 200),
+    "inspections:team_role": ("GET", {"admin", "lead"}, 200),
     "inspections:export": ("GET", {"lead", "assurer"}, 200),
     "records:list": ("GET", CASE_READERS, 200),
     # A reader sees only the readings of records assigned to them (test_records_access).
@@ -130,6 +133,14 @@ MATRIX: dict[str, tuple[str, set[str], int]] = {
     "evaluations:concern_raise": ("GET", {"lead", "inspector"}, 200),
     "evaluations:concern": ("GET", CASE_READERS, 200),
     "evaluations:concern_action": ("GET", {"lead"}, 200),
+    # The timetable (scrutiny.web.plans): the team reads it; the lead and the site
+    # administrator change it. The partnership's view of it comes with its own pages.
+    "plans:timetable": ("GET", {"admin", *REPORT_TEAM_ROLES}, 200),
+    "plans:notification": ("GET", {"admin", "lead"}, 200),
+    "plans:stage": ("GET", {"admin", "lead"}, 200),
+    # What waits for each person, across their inspections, and their e-mail choices.
+    "work:my_work": ("GET", SIGNED_IN, 200),
+    "work:notifications": ("GET", SIGNED_IN, 200),
     "audit:list": ("GET", {"lead", "assurer"}, 200),
     "audit:csv": ("GET", {"lead", "assurer"}, 200),
     # A job is followed by whoever holds the permission it was started with (here that
@@ -154,6 +165,7 @@ MATRIX |= {
     "reports:statement_delete": ("GET", {"lead", "inspector"}, 200),
     # url_kwargs shares the draft for this one: only then may the partnership comment.
     "reports:statement_comment": ("GET", {"partner"}, 200),
+    "reports:details": ("GET", {"lead", "inspector"}, 200),
     "reports:transition": ("GET", {"lead"}, 200),
     "reports:shared_draft": ("GET", {*REPORT_TEAM, "partner"}, 200),
     "reports:comments": ("GET", REPORT_TEAM, 200),
@@ -263,6 +275,8 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
         kwargs["record"] = (
             inspection.record_readings.values("record").annotate(n=Count("id")).filter(n=2)
         )[0]["record"]
+    if "stage" in params:
+        kwargs["stage"] = "emerging_themes"
     if "item" in params:
         kwargs["item"] = "immediate_response"
     if "fmt" in params:

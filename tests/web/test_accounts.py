@@ -102,7 +102,7 @@ def test_it_throttles_guessing_after_a_wrong_code(alice: User) -> None:
 def test_demo_accounts_skip_the_second_factor_outside_production(settings: Any) -> None:
     User.objects.create_user(username="demo", password=PASSWORD, is_demo=True)
     client = Client()
-    assert sign_in(client, "demo")["Location"] == "/"
+    assert sign_in(client, "demo")["Location"] == reverse("work:my_work")
     assert client.get("/").status_code == 200
     settings.DEMO_ACCOUNTS_SKIP_TWO_FACTOR = False
     assert client.get("/")["Location"] == reverse("accounts:two_factor")
@@ -130,7 +130,9 @@ def test_it_locks_out_after_repeated_failures(alice: User) -> None:
 def test_it_ignores_an_offsite_next_url(alice: User, settings: Any) -> None:
     alice.is_demo = True
     alice.save()
-    assert sign_in(Client(), "alice", next_url="https://evil.example/")["Location"] == "/"
+    assert (
+        sign_in(Client(), "alice", next_url="https://evil.example/")["Location"] == "/my-work/"
+    )  # where everyone lands
 
 
 def test_sessions_expire_after_inactivity(people: dict[str, Any]) -> None:

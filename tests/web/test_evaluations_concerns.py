@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from scrutiny.core.bundle import parse_bundle
 from scrutiny.web.audit.models import AuditEvent
-from scrutiny.web.evaluations.models import GroupEvaluation, JudgementReason, SignificantConcern
+from scrutiny.web.evaluations.models import GroupEvaluation, SignificantConcern, TeamJudgement
 from scrutiny.web.inspections.bundle_io import bundle_export, bundle_import
 from scrutiny.web.inspections.models import Inspection
 
@@ -141,18 +141,26 @@ def test_it_needs_a_rationale_for_a_group_evaluation(
     assert "Give the rationale for this evaluation." in response.content.decode()
 
 
+def judgement(inspection: Inspection) -> TeamJudgement:
+    return TeamJudgement.objects.get(
+        inspection=inspection, judgement="children_not_safe_concerning"
+    )
+
+
 def test_it_records_the_feel_safe_judgement_with_its_reason(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
+    # The demo bundle carries the decision "no" without a reason (the format has none).
+    imported = judgement(inspection)
+    assert (imported.decision, imported.reason, imported.decided_by) == (False, "", "")
     response = client_for("lead").post(
         url("judgement", inspection),
-        {"decision": "yes", "reason": "Engagement echoed it", "version": inspection.version},
+        {"decision": "yes", "reason": "Engagement echoed it", "version": imported.version},
     )
     assert response.status_code == 302
-    inspection.refresh_from_db()
-    assert inspection.children_not_safe_concerning is True
-    reason = JudgementReason.objects.get(inspection=inspection)
-    assert (reason.reason, reason.decided_by) == ("Engagement echoed it", "lead")
+    row = judgement(inspection)
+    assert (row.decision, row.reason, row.decided_by) == (True, "Engagement echoed it", "lead")
+    assert row.decided_at is not None and row.version == imported.version + 1
     event = last_event(inspection, "team_judgement")
     assert event.actor == people["lead"]
     assert event.before == {"decision": "not a concerning number", "reason": ""}
@@ -165,11 +173,10 @@ def test_it_records_the_feel_safe_judgement_with_its_reason(
 def test_it_refuses_a_judgement_without_a_reason(client_for: Any, inspection: Inspection) -> None:
     response = client_for("lead").post(
         url("judgement", inspection),
-        {"decision": "yes", "reason": "", "version": inspection.version},
+        {"decision": "yes", "reason": "", "version": judgement(inspection).version},
     )
     assert response.status_code == 422
-    inspection.refresh_from_db()
-    assert inspection.children_not_safe_concerning is False
+    assert judgement(inspection).decision is False
 
 
 def test_it_round_trips_what_the_bundle_holds_after_web_changes(
@@ -192,7 +199,7 @@ def test_it_round_trips_what_the_bundle_holds_after_web_changes(
     )
     response = lead.post(
         url("judgement", inspection),
-        {"decision": "yes", "reason": "Why", "version": inspection.version},
+        {"decision": "yes", "reason": "Why", "version": judgement(inspection).version},
     )
     assert response.status_code == 302
     inspection.refresh_from_db()

@@ -10,7 +10,7 @@ from scrutiny.core.bundle import parse_bundle
 from scrutiny.core.signoff import Freeze, recompute_matches
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.evaluations import services
-from scrutiny.web.evaluations.models import Moderation, ProposedEvaluation
+from scrutiny.web.evaluations.models import GroupEvaluation, Moderation, ProposedEvaluation
 from scrutiny.web.inspections.bundle_io import bundle_export, inspection_bundle
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 
@@ -99,27 +99,58 @@ def test_it_agrees_signs_off_and_freezes_with_every_step_audited(
     )
 
 
-def test_it_refuses_sign_off_by_the_proposer(
+def test_it_refuses_sign_off_by_someone_who_once_proposed_even_after_another_resaved(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
-    # The assurer proposed 2.1 while an inspector, then became the quality assurer.
-    cite_everything(inspection, people["inspector"])
-    proposal = ProposedEvaluation.objects.get(inspection=inspection, indicator="2.1")
+    # The assurer proposed 2.2 while an inspector; then the inspector re-saved every
+    # proposal, so the assurer is no longer the last to have saved 2.2.
+    proposal = ProposedEvaluation.objects.get(inspection=inspection, indicator="2.2")
     services.proposal_record(
         actor=people["assurer"],
         inspection=inspection,
-        indicator="2.1",
+        indicator="2.2",
         value=4,
         rationale="Mine",
-        evidence_ids=list(proposal.evidence.values_list("pk", flat=True)),
+        evidence_ids=[],
         expected_version=proposal.version,
+    )
+    cite_everything(inspection, people["inspector"])
+    assert ProposedEvaluation.objects.get(indicator="2.2", inspection=inspection).proposed_by == (
+        "inspector"
     )
     agree(client_for("lead"), inspection)
     response = sign_off(client_for("assurer"), inspection)
     assert response.status_code == 422
-    assert "You proposed the evaluation of QI 2.1" in response.content.decode()
+    assert (
+        "You cannot sign off QI 2.2: you proposed or changed the proposed evaluation. A quality "
+        "assurer independent of the evaluation must sign it off"
+    ) in response.content.decode()
+    assert "You cannot sign off QI 2.1" not in response.content.decode()
     assert Moderation.objects.get(inspection=inspection).stage == "agreed"
     assert len(moderation_events(inspection)) == 1
+
+
+def test_it_refuses_sign_off_by_whoever_recorded_an_input_feeding_the_cap(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    # The assurer, earlier an inspector, evaluated a care group: that feeds QI 2.1's cap.
+    row = GroupEvaluation.objects.get(inspection=inspection, care_group="aftercare")
+    services.group_evaluation_record(
+        actor=people["assurer"],
+        inspection=inspection,
+        care_group="aftercare",
+        value=row.value,
+        rationale="Pathway plans",
+        evidence_ids=[],
+        expected_version=row.version,
+    )
+    cite_everything(inspection, people["inspector"])
+    agree(client_for("lead"), inspection)
+    response = sign_off(client_for("assurer"), inspection)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "You cannot sign off QI 2.1: you evaluated a care group" in page
+    assert "You cannot sign off QI 2.2" not in page
 
 
 def test_it_refuses_sign_off_with_pending_reasons(
@@ -198,28 +229,32 @@ def test_it_locks_signed_off_evaluations_until_reopened_with_a_reason(
     assert response.status_code == 302
 
 
-def test_it_shows_a_later_change_as_a_difference_against_the_signed_off_state(
+def test_it_keeps_concerns_open_after_sign_off_but_locks_the_serious_failing_flag(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:
     cite_everything(inspection, people["inspector"])
     agree(client_for("lead"), inspection)
     sign_off(client_for("assurer"), inspection)
-    # Concerns are never locked: a child at risk cannot wait for a reopening.
+    # A child at risk cannot wait for a reopening: raising a concern is never locked.
     client_for("inspector").post(
         url("concern_raise", inspection), {"summary": "Night staffing gap", "description": ""}
     )
     concern = inspection.significant_concerns.get(summary="Night staffing gap")
-    client_for("lead").post(
-        url("concern_action", inspection, concern_id=concern.pk, action="serious-failing"),
-        {"serious": "yes", "reason": "Systemic", "version": concern.version},
+    # Whether it is a serious failing caps QI 2.1: that waits for a reopening.
+    action = url("concern_action", inspection, concern_id=concern.pk, action="serious-failing")
+    form = client_for("lead").get(action).content.decode()
+    assert "Read only." in form and "reopen them, giving a reason" in form
+    refused = client_for("lead").post(
+        action, {"serious": "yes", "reason": "Systemic", "version": concern.version}
     )
+    assert refused.status_code == 422
+    concern.refresh_from_db()
+    assert not concern.serious_failing
     page = client_for("assurer").get(url("workspace", inspection)).content.decode()
-    assert "Changed since sign-off (1):" in page
-    assert f"Significant concern {concern.ident} was logged as a serious failing" in page
-    assert "Recomputing no longer gives the signed-off result." in page
+    assert "Nothing has changed since sign-off: recomputing gives the signed-off result" in page
     frozen = Freeze.from_json(Moderation.objects.get(inspection=inspection).freeze)
     exported = parse_bundle(bundle_export(actor="test", inspection=inspection))
-    assert not recompute_matches(frozen, exported)
+    assert recompute_matches(frozen, exported)
 
 
 def test_it_lets_only_a_quality_assurer_sign_off_even_past_the_view(
@@ -264,6 +299,5 @@ def test_it_does_not_let_a_proposer_sign_off_after_a_role_change(
     )
     response = sign_off(client_for("inspector"), inspection)
     assert response.status_code == 422
-    assert (
-        "You proposed the evaluation of QI 1.1, QI 2.1, QI 2.2, QI 9" in response.content.decode()
-    )
+    for qi in ("1.1", "2.1", "2.2", "9"):
+        assert f"You cannot sign off QI {qi}: you proposed or changed" in response.content.decode()

@@ -28,7 +28,7 @@ def test_the_administrator_creates_an_inspection(client_for: Any) -> None:
         "inspections:team", kwargs={"inspection_id": inspection.pk}
     )
     assert (inspection.partnership, str(inspection.start)) == ("Glenshire", "2019-05-06")
-    event = AuditEvent.objects.get(inspection=inspection, action="create")
+    event = AuditEvent.objects.get(inspection=inspection, action="create", object_type="inspection")
     assert event.after["reference"] == "JI-0042" and event.actor_name == "admin"
 
 
@@ -45,10 +45,9 @@ def test_it_names_each_bad_field_when_creating(client_for: Any) -> None:
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert (
-        '<a href="#id_partnership">Community planning partnership: This field is required.</a>'
-        in page
-    )
+    assert '<a href="#id_partnership">Enter the community planning partnership</a>' in page
+    assert "Enter the start date as a real date, for example 27/03/2026" in page
+    assert "This field is required." not in page
     assert 'href="#id_programme"' in page and 'href="#id_start"' in page
     assert Inspection.objects.filter(reference="JI-A").count() == 1  # only the fixture's
 

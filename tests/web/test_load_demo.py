@@ -81,3 +81,36 @@ def test_make_run_loads_quietly_and_prints_the_logins_on_their_own() -> None:
     call_command("load_demo", "--logins-only", stdout=logins)
     assert DEMO_PASSWORD in logins.getvalue() and "  partner " in logins.getvalue()
     assert Inspection.objects.count() == 1
+
+
+def test_the_demo_timetable_is_under_way_with_nothing_overdue() -> None:
+    load_demo()
+    inspection = Inspection.objects.get()
+    from django.utils import timezone
+
+    from scrutiny.web.plans.selectors import timeline_for
+
+    timeline = timeline_for(inspection=inspection)
+    assert (timezone.localdate() - timeline.plan.notification_date).days == 7 * 11 + 1
+    status = {d.stage.id: d.status.value for d in timeline.stages}
+    assert status["record_reading"] == "now"
+    assert status["coordinators"] == status["self_evaluation"] == "done"
+    assert timeline.overdue == []
+    # A second load moves nothing.
+    version = timeline.plan.version
+    load_demo()
+    timeline.plan.refresh_from_db()
+    assert timeline.plan.version == version
+
+
+def test_the_demo_inspector_signs_in_to_my_work_and_their_readings() -> None:
+    load_demo()
+    client = Client()
+    response = client.post(
+        reverse("accounts:login"), {"username": "inspector", "password": DEMO_PASSWORD}
+    )
+    assert response["Location"] == reverse("work:my_work")
+    page = client.get(response["Location"]).content.decode()
+    reader = User.objects.get(username="inspector")
+    for a in Assignment.objects.filter(reader=reader).exclude(status="submitted"):
+        assert reverse("records:reading", args=[a.inspection_id, a.pk]) in page

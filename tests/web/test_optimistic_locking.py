@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from scrutiny.web.evaluations.models import TeamJudgement
 from scrutiny.web.inspections.models import Inspection
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +16,6 @@ def edit_form(inspection: Inspection, **changes: Any) -> dict[str, Any]:
         "partnership": inspection.partnership,
         "start": inspection.start.isoformat(),
         "end": "",
-        "phase": inspection.phase,
-        "children_not_safe_concerning": "",
         "version": inspection.version,
     }
     data.update(changes)
@@ -30,7 +29,7 @@ def test_it_refuses_the_second_of_two_saves(
     lead, admin = client_for("lead"), client_for("admin")
     # Both open the form at version 1.
     assert lead.get(url).status_code == admin.get(url).status_code == 200
-    first = lead.post(url, edit_form(inspection, phase="fieldwork"))
+    first = lead.post(url, edit_form(inspection, end="2019-09-30"))
     assert first.status_code == 302
     second = admin.post(url, edit_form(inspection, partnership="Overwritten"))
     assert second.status_code == 409
@@ -38,7 +37,7 @@ def test_it_refuses_the_second_of_two_saves(
     # The refused entry is still on the page, so no work is lost.
     assert 'value="Overwritten"' in second.content.decode()
     inspection.refresh_from_db()
-    assert (inspection.phase, inspection.version) == ("fieldwork", 2)
+    assert (str(inspection.end), inspection.version) == ("2019-09-30", 2)
     assert inspection.partnership != "Overwritten"
 
 
@@ -58,10 +57,20 @@ def test_it_refuses_a_stale_evidence_edit(client_for: Any, inspection: Inspectio
     assert (note.text, note.version) == ("First version", 2)
 
 
-def test_it_saves_the_judgement_on_a_concerning_number(
+def test_it_leaves_the_teams_judgement_out_of_the_inspections_edit_form(
     client_for: Any, inspection: Inspection
 ) -> None:
+    # The judgement caps QI 2.1: it changes only from the evaluation workspace, with a
+    # reason, under the moderation lock; never as a detail of the inspection.
     url = reverse("inspections:edit", kwargs={"inspection_id": inspection.pk})
-    client_for("lead").post(url, edit_form(inspection, children_not_safe_concerning="true"))
-    inspection.refresh_from_db()
-    assert inspection.children_not_safe_concerning is True
+    for persona in ("lead", "admin"):
+        page = client_for(persona).get(url).content.decode()
+        assert "children_not_safe_concerning" not in page
+        assert "concerning number" not in page
+        posted = client_for(persona).post(
+            url, {**edit_form(inspection), "children_not_safe_concerning": "true"}
+        )
+        assert posted.status_code == 302
+        inspection.refresh_from_db()
+    row = TeamJudgement.objects.get(inspection=inspection)
+    assert (row.decision, row.version) == (False, 1)

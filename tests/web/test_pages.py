@@ -21,7 +21,12 @@ class ExampleForm(forms.Form):
 def test_the_form_renderer_emits_design_system_markup() -> None:
     html = str(ExampleForm(data={"name": ""}))
     assert 'class="ds_error-summary"' in html
-    assert '<a href="#id_name">Name: This field is required.</a>' in html
+    # Specific messages, linked to each field (a group of radios: to its first).
+    assert '<a href="#id_name">Enter the name</a>' in html
+    assert '<a href="#id_role_0">Choose the role</a>' in html
+    assert "Tick “Agree” to go on" in html
+    assert 'tabindex="-1"' in html  # app.js focuses the summary on load
+    assert "This field is required." not in html
     assert 'class="ds_question ds_question--error"' in html
     assert '<label class="ds_label" for="id_name">Name</label>' in html
     assert 'class="ds_hint-text" id="id_name_helptext"' in html

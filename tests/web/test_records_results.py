@@ -55,12 +55,13 @@ def test_it_shows_each_items_distribution_and_shares(client_for: Any, scored: In
     page = results(client_for("inspector"), scored)
     assert "From the agreed reading of each of the 5 records read" in page
     assert (
-        "4 rated: 2 good or better (50%), 2 weak or unsatisfactory (50%); 1 not applicable." in page
+        "4 rated: 2 good or better (50.0%), 2 weak or unsatisfactory (50.0%); 1 not applicable."
+        in page
     )
     # The data table beside the chart: foster care holds the two weak readings.
     assert (
         '<th scope="row">Foster care</th><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td>'
-        "<td>1</td><td>0</td><td>0 (0%)</td><td>2 (100%)</td>" in page
+        "<td>1</td><td>0</td><td>0 (0.0%)</td><td>2 (100.0%)</td>" in page
     )
     assert 'role="img"' in page and "the table beside it gives the figures" in page
 
@@ -70,16 +71,16 @@ def test_it_shows_the_limiter_live_from_the_engine_and_its_sensitivity(
 ) -> None:
     page = results(client_for("lead"), scored)
     assert "<strong>Applies</strong>" in page
-    assert "2 of 4 readings (50%) rate the immediate response weak or unsatisfactory" in page
+    assert "2 of 4 readings (50.0%) rate the immediate response weak or unsatisfactory" in page
     assert "It would stop applying if 2 of those readings were rated adequate or better." in page
     # Under the second reader's rating of R-1 (good, not weak) one weak reading is left.
-    assert "1 of 4 readings (25%)" in page and "The verdict would be the same." in page
+    assert "1 of 4 readings (25.0%)" in page and "The verdict would be the same." in page
     assert '<th scope="row">R-1</th><td>Weak</td><td>Good</td><td>Yes</td>' in page
     # Readers do not see which record's readings differ.
     assert '<th scope="row">R-1</th><td>Weak</td>' not in results(client_for("inspector"), scored)
     # Live: a new weak reading changes the figure on the next request.
     Rating.objects.filter(reading__record="R-3").update(value=1)
-    assert "3 of 4 readings (75%)" in results(client_for("lead"), scored)
+    assert "3 of 4 readings (75.0%)" in results(client_for("lead"), scored)
 
 
 def test_the_htmx_refresh_returns_only_the_limiter_figure(
@@ -140,7 +141,7 @@ def test_a_reading_made_under_an_older_version_still_displays_and_counts(
     Rating.objects.create(reading=older, item="retired_item", value=5)
     page = results(client_for("lead"), scored)
     assert "retired_item (from an earlier version of the reading tool)" in page
-    assert "3 of 5 readings (60%)" in page  # the older reading counts in the limiter
+    assert "3 of 5 readings (60.0%)" in page  # the older reading counts in the limiter
     assert "<strong>Applies</strong>: 3 of 5 readings" in page  # and in the engine's figure
     detail = reverse("records:detail", kwargs={"inspection_id": scored.pk, "reading_id": older.pk})
     shown = client_for("lead").get(detail).content.decode()
@@ -158,7 +159,7 @@ def test_the_agreement_page_shows_figures_with_their_counts_and_pairs(
         "records:agreement_item", kwargs={"inspection_id": scored.pk, "item": "immediate_response"}
     )
     detail = client_for("assurer").get(item).content.decode()
-    assert "0 of 1 (0%)" in detail
+    assert "0 of 1 (0.0%)" in detail
     assert '<th scope="row"><a href="/inspections/' in detail and ">R-1</a></th><td>" in detail
     assert "<td>Weak</td><td>Good</td><td>2</td>" in detail
     assert "In the moderation queue" in detail
@@ -227,8 +228,8 @@ def test_the_agreement_page_reproduces_a_published_worked_example(
         kwargs={"inspection_id": inspection.pk, "item": "immediate_response"},
     )
     page = client_for("lead").get(url).content.decode()
-    assert "89 of 100 (89%)" in page
-    assert "100 of 100 (100%)" in page  # every disagreement is one point
+    assert "89 of 100 (89.0%)" in page
+    assert "100 of 100 (100.0%)" in page  # every disagreement is one point
     assert 'Quadratic-weighted kappa</dt><dd class="ds_summary-list__value">0.89 ' in page
     assert 'Linear-weighted kappa</dt><dd class="ds_summary-list__value">0.84 ' in page
     # The contingency table behind the figures: adequate row is 13, 0, 0 on adequate..

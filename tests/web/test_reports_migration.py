@@ -29,7 +29,20 @@ def _migrate(targets: list[tuple[str, str]]) -> Any:
 
 def test_it_moves_each_stored_section_into_statements_and_citations() -> None:
     data = orjson.loads(demo_bytes(reference="JI-MIG"))
-    section = parse_bundle(data).report.model_dump(mode="json")
+    full = parse_bundle(data).report.model_dump(mode="json")
+    # The section as it was stored before its extensions existed: the area in context
+    # in one list, and no evaluative prose, summary, key facts or team.
+    section = {
+        "status": full["status"],
+        "context": [
+            *full["context"],
+            *full["geography_and_demography"],
+            *full["social_and_economic"],
+            *full["the_partnership"],
+        ],
+        "key_messages": full["key_messages"],
+        "questions": [{k: v for k, v in q.items() if k != "prose"} for q in full["questions"]],
+    }
     old = _migrate(BEFORE)
     try:
         Inspection = old.get_model("inspections", "Inspection")
@@ -63,7 +76,14 @@ def test_it_moves_each_stored_section_into_statements_and_citations() -> None:
     moved = Current.objects.get(reference="JI-MIG")
     assert inspection_bundle_data(inspection=moved)["report"] == section
     assert Citation.objects.filter(statement__inspection=moved).count() == sum(
-        len(s.evidence) for _, s in parse_bundle(data).report.statements()
+        len(s["evidence"])
+        for statements in (section["context"], section["key_messages"])
+        for s in statements
+    ) + sum(
+        len(s["evidence"])
+        for q in section["questions"]
+        for part in ("strengths", "areas_for_development", "key_messages")
+        for s in q.get(part, [])
     )
     # An inspection without a section gets no report, so its bundle still has no `report`.
     bare = Current.objects.get(reference="JI-NONE")

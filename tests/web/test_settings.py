@@ -85,3 +85,46 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     result = _manage("check", SCRUTINY_ENV="production", SCRUTINY_DATA_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "SCRUTINY_SECRET_KEY" in result.stderr
+
+
+def test_e_mail_goes_to_the_console_in_development_and_by_smtp_in_production(
+    tmp_path: Path,
+) -> None:
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+        "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL, s.SITE_URL)"
+    )
+    development = _manage("shell", "-c", show, SCRUTINY_DATA_DIR=str(tmp_path))
+    assert (
+        development.stdout.splitlines()[-1].split()[0]
+        == "django.core.mail.backends.console.EmailBackend"
+    )
+    secret = tmp_path / "mail-password"
+    secret.write_text("s3cret\n")
+    production = _manage(
+        "shell",
+        "-c",
+        show,
+        SCRUTINY_ENV="production",
+        SCRUTINY_SECRET_KEY=secrets.token_urlsafe(50),
+        SCRUTINY_DATA_DIR=str(tmp_path),
+        SCRUTINY_EMAIL_HOST="smtp.example",
+        SCRUTINY_EMAIL_PORT="465",
+        SCRUTINY_EMAIL_USER="scrutiny",
+        SCRUTINY_EMAIL_PASSWORD_FILE=str(secret),
+        SCRUTINY_EMAIL_TLS="true",
+        SCRUTINY_EMAIL_FROM="scrutiny@example.org",
+        SCRUTINY_SITE_URL="https://scrutiny.example",
+    )
+    assert production.returncode == 0, production.stderr
+    assert production.stdout.splitlines()[-1].split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example",
+        "465",
+        "scrutiny",
+        "s3cret",
+        "True",
+        "scrutiny@example.org",
+        "https://scrutiny.example",
+    ]

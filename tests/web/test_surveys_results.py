@@ -92,20 +92,51 @@ def test_it_breaks_staff_answers_down_by_role(client_for: Any, inspection: Inspe
 def test_the_feel_safe_share_raises_its_alert_at_the_programmes_threshold(
     client_for: Any, inspection: Inspection
 ) -> None:
-    # 6 of 40 say no: 15%, above the 10% alert level, and 6 is not a small number.
+    # 6 of 40 say no: 15%, above the 10% alert level.
     replace_responses(inspection, [("foster_care", "yes")] * 34 + [(None, "no")] * 6)
     html = client_for("lead").get(reverse("surveys:results", args=[inspection.pk, SURVEY]))
     text = page_text(html.content.decode())
-    assert "6 of 40 children and young people who answered (15%) say they do not feel safe" in text
-    assert "Alert: this is at or above the programme's alert level of 10%" in text
+    assert (
+        "6 of 40 children and young people who answered (15.0%) say they do not feel safe "
+        "where they live: at or above the 10% alert level." in text
+    )
+    assert "Alert: the team must judge whether this is a concerning number" in text
     assert reverse("evaluations:judgement", args=[inspection.pk]) in html.content.decode()
 
     replace_responses(inspection, [("foster_care", "yes")] * 37 + [(None, "no")] * 3)
     text = page_text(
         client_for("lead").get(reverse("surveys:list", args=[inspection.pk])).content.decode()
     )
-    assert "Fewer than 5 of 40 children and young people who answered say" in text
-    assert "Below the programme's alert level of 10%" in text
+    assert (
+        "3 of 40 children and young people who answered (7.5%) say they do not feel safe "
+        "where they live: below the 10% alert level." in text
+    )
+
+
+def test_the_survey_page_and_the_limiter_panel_say_the_same_of_the_same_figure(
+    client_for: Any, inspection: Inspection
+) -> None:
+    # The finding: the survey page said "fewer than 5 of 6", the limiter panel "1 of 6
+    # (16.7%)". The team's own screens now all take the engine's sentence.
+    replace_responses(inspection, [("foster_care", "yes")] * 5 + [(None, "no")])
+    same = (
+        "1 of 6 children and young people who answered (16.7%) say they do not feel safe "
+        "where they live"
+    )
+    lead = client_for("lead")
+    pages = {
+        "survey list": lead.get(reverse("surveys:list", args=[inspection.pk])),
+        "survey results": lead.get(reverse("surveys:results", args=[inspection.pk, SURVEY])),
+        "workspace": lead.get(reverse("evaluations:workspace", args=[inspection.pk])),
+        "QI 2.1": lead.get(reverse("evaluations:indicator", args=[inspection.pk, "2.1"])),
+        "judgement": lead.get(reverse("evaluations:judgement", args=[inspection.pk])),
+    }
+    for name, response in pages.items():
+        text = page_text(response.content.decode())
+        assert same in text, name
+    # The feel-safe panel no longer hides the count its own limiter panel shows.
+    panel = pages["survey list"].content.decode()
+    assert "fewer than" not in page_text(panel).lower()
 
 
 @pytest.mark.parametrize("name", ["surveys:results", "surveys:export"])

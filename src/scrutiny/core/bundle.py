@@ -4,18 +4,23 @@ Validation runs in two passes and reports *every* problem with its JSON path:
 1. structure and values (pydantic), against `shared/spec/inspection-bundle.md`;
 2. what depends on the programme the bundle names: reading-tool items, survey items
    and their options, indicator ids, question numbers, care groups, judgements.
-Unknown extra fields are accepted and dropped (forward compatibility).
+Unknown extra fields are accepted and dropped (forward compatibility). A key written
+twice in one object is refused (JSON parsers disagree on which one wins), and no text
+is longer than the field that stores it or the form that edits it (LIMITS).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -155,7 +160,72 @@ Ratings = Annotated[
     ),
     PlainSerializer(lambda r: {k: _rating_name(v) for k, v in r.items()}, return_type=dict),
 ]
-Identifier = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _printable(text: str) -> str:
+    """Refuse control characters (other than tab and line breaks): Word cannot hold them
+    in a document at all, and no one means to type them."""
+    bad = find_control_character(text)
+    if bad is not None:
+        position, char = bad
+        raise PydanticCustomError(
+            "control_character",
+            "contains the control character U+{code} at position {position}: remove it",
+            {"code": f"{ord(char):04X}", "position": position + 1},
+        )
+    return text
+
+
+def find_control_character(text: str) -> tuple[int, str] | None:
+    """The first control character of `text` that no report may hold, and where it is."""
+    for n, char in enumerate(text):
+        if char in "\t\n\r":
+            continue
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code < 0xA0 or code in (0xFFFE, 0xFFFF):
+            return n, char
+    return None
+
+
+def strip_control_characters(text: str) -> str:
+    """`text` without the control characters `_printable` refuses (for forms, which
+    drop what no one means to type rather than refuse it)."""
+    return "".join(
+        c
+        for c in text
+        if c in "\t\n\r"
+        or not (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or ord(c) in (0xFFFE, 0xFFFF))
+    )
+
+
+# Text the team writes, printed in reports: printable characters (any script, emoji) only.
+_CLEAN = AfterValidator(_printable)
+
+
+# The longest each kind of text may be: what its database column holds, or, for free
+# text, what the form that edits it accepts (the web forms take their limits from here).
+REFERENCE_MAX = 40
+IDENTIFIER_MAX = 80
+NAME_MAX = 200  # the partnership, an evidence label
+SUMMARY_MAX = 300  # a significant concern: one sentence
+TEXT_MAX = 10_000  # an evidence note, a report statement
+ANSWER_MAX = 32_767  # a survey answer: a spreadsheet cell, as the survey import reads it
+# An inspection reference becomes part of file names and URLs: letters, digits and -.
+REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+REFERENCE_RULE = "letters, digits and hyphens only, starting with a letter or digit (JI-0042)"
+
+Identifier = Annotated[str, Field(min_length=1, max_length=IDENTIFIER_MAX)]
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), _CLEAN]
+Text = Annotated[str, Field(min_length=1, max_length=TEXT_MAX), _CLEAN]
+
+
+def reference_problem(reference: str) -> str | None:
+    """Why a reference cannot be used, or None."""
+    if len(reference) > REFERENCE_MAX:
+        return f"at most {REFERENCE_MAX} characters (got {len(reference)})"
+    if not REFERENCE_PATTERN.fullmatch(reference):
+        return REFERENCE_RULE
+    return None
 
 
 class _Model(BaseModel):
@@ -163,9 +233,17 @@ class _Model(BaseModel):
 
 
 class InspectionInfo(_Model):
-    reference: Identifier
-    partnership: Annotated[str, Field(min_length=1, max_length=200)]
+    reference: str
+    partnership: Name
     start: date
+
+    @field_validator("reference")
+    @classmethod
+    def _reference_is_safe(cls, reference: str) -> str:
+        problem = reference_problem(reference)
+        if problem:
+            raise PydanticCustomError("reference", "{problem}", {"problem": problem})
+        return reference
 
 
 class RecordReading(_Model):
@@ -181,7 +259,7 @@ class SurveyResponse(_Model):
     survey: SurveyId
     respondent: Identifier
     care_group: CareGroupId | None = None
-    answers: dict[str, str | None]
+    answers: dict[str, Annotated[str, Field(max_length=ANSWER_MAX)] | None]
 
     @field_validator("answers")
     @classmethod
@@ -214,7 +292,7 @@ _EVIDENCE_EXTENSIONS = ("date", "label")
 class Evidence(_Model):
     id: Identifier
     source: EvidenceSource
-    text: Annotated[str, Field(min_length=1)]
+    text: Text
     questions: list[int] = []
     indicators: list[str] = []
     kind: EvidenceKind
@@ -223,7 +301,7 @@ class Evidence(_Model):
     # observation took place, and which one it was. Optional, and left out when unset,
     # so a bundle written before they existed is written back byte for byte.
     date: dt.date | None = None
-    label: Annotated[str, Field(max_length=200)] | None = None
+    label: Annotated[str, Field(max_length=NAME_MAX), _CLEAN] | None = None
 
     @model_serializer(mode="wrap")
     def _omit_unset_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -262,7 +340,7 @@ class Evidence(_Model):
 
 class SignificantConcern(_Model):
     id: Identifier
-    summary: Annotated[str, Field(min_length=1)]
+    summary: Annotated[str, Field(min_length=1, max_length=SUMMARY_MAX), _CLEAN]
     serious_failing: bool
 
 
@@ -270,10 +348,19 @@ class ReportStatement(_Model):
     """One sentence of the report's evaluative text, traceable to the evidence it cites."""
 
     id: Identifier
-    text: Annotated[str, Field(min_length=1)]
+    text: Text
     evidence: list[Identifier] = []
     # The team's plain-language wording, used by the young people's version.
-    plain: str | None = None
+    plain: Annotated[str, Field(max_length=TEXT_MAX), _CLEAN] | None = None
+
+
+def _omit_empty(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Leave out unset extensions, so a section written before they existed is written
+    back byte for byte (docs/spec/bundle-extensions.md)."""
+    for key in keys:
+        if data.get(key) in (None, [], {}):
+            data.pop(key, None)
+    return data
 
 
 class QuestionStatements(_Model):
@@ -281,6 +368,59 @@ class QuestionStatements(_Model):
     strengths: list[ReportStatement] = []
     areas_for_development: list[ReportStatement] = []
     key_messages: list[ReportStatement] = []
+    # Extension: the evaluative prose answering the question, one paragraph each.
+    prose: list[ReportStatement] = []
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_empty(handler(self), ("prose",))
+
+
+class KeyFact(_Model):
+    """One of the area's figures on the Key facts page, as the team found it published."""
+
+    figure: Annotated[str, Field(min_length=1, max_length=200), _CLEAN]  # "Children aged 0 to 17"
+    value: Annotated[str, Field(min_length=1, max_length=100), _CLEAN]  # "3,836"
+    source: Annotated[
+        str, Field(min_length=1, max_length=300), _CLEAN
+    ]  # "National Records of Scotland"
+    date: Annotated[str, Field(min_length=1, max_length=100), _CLEAN]  # "mid-2018"
+
+
+class TeamMembers(_Model):
+    """How many of the inspection team had one role from one body (no names)."""
+
+    role: Annotated[
+        str, Field(min_length=1, max_length=100), _CLEAN
+    ]  # "Young inspection volunteer"
+    body: Annotated[str, Field(min_length=1, max_length=200), _CLEAN]  # "Care Inspectorate"
+    number: Annotated[int, Field(ge=1, le=200)]
+
+
+class ProgressReview(_Model):
+    """The team's intention to review progress, and when, after a weak evaluation."""
+
+    intention: Annotated[str, Field(min_length=1, max_length=2000), _CLEAN]
+    timescale: Annotated[str, Field(min_length=1, max_length=200), _CLEAN]
+
+
+_SECTION_EXTENSIONS = (
+    "publication_date",
+    "key_facts",
+    "team",
+    "geography_and_demography",
+    "social_and_economic",
+    "the_partnership",
+    "summary_strengths",
+    "priority_areas",
+    "progress_review",
+)
+# The three parts of "<area> in context" the published reports have, in their order.
+CONTEXT_PARTS: tuple[tuple[str, str], ...] = (
+    ("geography_and_demography", "Geography and demography"),
+    ("social_and_economic", "Social and economic"),
+    ("the_partnership", "The partnership"),
+)
 
 
 class ReportSection(_Model):
@@ -290,13 +430,32 @@ class ReportSection(_Model):
     context: list[ReportStatement] = []
     key_messages: list[ReportStatement] = []
     questions: list[QuestionStatements] = []
+    # Extensions (docs/spec/bundle-extensions.md), each left out when unset.
+    publication_date: date | None = None
+    key_facts: list[KeyFact] = []
+    team: list[TeamMembers] = []
+    geography_and_demography: list[ReportStatement] = []
+    social_and_economic: list[ReportStatement] = []
+    the_partnership: list[ReportStatement] = []
+    # The summary's strengths and priority areas for improvement (the action plan answers these).
+    summary_strengths: list[ReportStatement] = []
+    priority_areas: list[ReportStatement] = []
+    progress_review: ProgressReview | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_empty(handler(self), _SECTION_EXTENSIONS)
 
     def statements(self) -> list[tuple[str, ReportStatement]]:
         """Every statement with its JSON path below `report`."""
         out = [(f"context[{n}]", s) for n, s in enumerate(self.context)]
+        for part, _ in CONTEXT_PARTS:
+            out += [(f"{part}[{n}]", s) for n, s in enumerate(getattr(self, part))]
         out += [(f"key_messages[{n}]", s) for n, s in enumerate(self.key_messages)]
+        out += [(f"summary_strengths[{n}]", s) for n, s in enumerate(self.summary_strengths)]
+        out += [(f"priority_areas[{n}]", s) for n, s in enumerate(self.priority_areas)]
         for q, section in enumerate(self.questions):
-            for part in ("strengths", "areas_for_development", "key_messages"):
+            for part in ("strengths", "areas_for_development", "key_messages", "prose"):
                 out += [
                     (f"questions[{q}].{part}[{n}]", s) for n, s in enumerate(getattr(section, part))
                 ]
@@ -463,10 +622,14 @@ class Bundle(_Model):
 def parse_bundle(data: bytes | str | dict[str, Any]) -> Bundle:
     """A valid bundle from JSON text or a parsed object, or BundleInvalid listing every problem."""
     if not isinstance(data, dict):
+        text = data
         try:
-            data = orjson.loads(data)
+            data = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
             raise BundleInvalid([f"(document): not valid JSON: {exc}"]) from None
+        repeated = _duplicate_keys(text)
+    else:
+        repeated = []
     if not isinstance(data, dict):
         raise BundleInvalid(["(document): must be a JSON object"])
     try:
@@ -476,9 +639,64 @@ def parse_bundle(data: bytes | str | dict[str, Any]) -> Bundle:
     try:
         items = frozenset(i.id for i in programme.reading_items) if programme else frozenset()
         context = {"programme": programme, "reading_items": items}
-        return Bundle.model_validate(data, context=context)
+        parsed = Bundle.model_validate(data, context=context)
     except ValidationError as exc:
-        raise BundleInvalid(list(_explain(exc.errors()))) from None
+        raise BundleInvalid([*repeated, *_explain(exc.errors())]) from None
+    if repeated:
+        raise BundleInvalid(repeated)
+    return parsed
+
+
+class _Repeated(dict[str, Any]):
+    """An object in which some key was written more than once."""
+
+    repeated: list[str]
+
+
+def _duplicate_keys(text: bytes | str) -> list[str]:
+    """A problem, with its path, for every key written twice in one object.
+
+    orjson keeps the last value silently; another reader may keep the first, so the
+    same file would mean two things. A first pass only looks; the rare file with a
+    repeated key is read again, keeping its shape, to name where.
+    """
+    found = False
+
+    def look(pairs: list[tuple[str, Any]]) -> None:
+        nonlocal found
+        if len(pairs) > 1 and len({key for key, _ in pairs}) != len(pairs):
+            found = True
+
+    try:
+        json.loads(text, object_pairs_hook=look)
+    except RecursionError:  # orjson reads 1024 levels, this reader fewer
+        return ["(document): nested too deeply"]
+    if not found:
+        return []
+
+    def keep(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = _Repeated()
+        out.repeated = []
+        for key, value in pairs:
+            if key in out and key not in out.repeated:
+                out.repeated.append(key)
+            out[key] = value
+        return out if out.repeated else dict(out)
+
+    problems: list[str] = []
+
+    def walk(node: Any, loc: list[int | str]) -> None:
+        if isinstance(node, dict):
+            for key in getattr(node, "repeated", []):
+                problems.append(f"{_path([*loc, key])}: the key {key!r} is written more than once")
+            for key, value in node.items():
+                walk(value, [*loc, key])
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                walk(value, [*loc, n])
+
+    walk(json.loads(text, object_pairs_hook=keep), [])
+    return problems
 
 
 def _path(loc: Iterable[int | str]) -> str:
@@ -499,10 +717,18 @@ def _explain(errors: list[Any]) -> Iterable[str]:
             yield f"{path}: is required but missing"
         elif kind == "literal_error":
             yield f"{path}: {err['input']!r} is not one of {ctx['expected']}"
-        elif kind in ("scale_point", "programme"):
+        elif kind in ("scale_point", "programme", "reference"):
             yield f"{path}: {err['msg']}"
+        elif kind == "string_too_long":
+            # Never echo a 40 MB text back: its length says enough.
+            yield f"{path}: at most {ctx['max_length']} characters (got {len(err['input'])})"
         else:
-            yield f"{path}: {err['msg'][0].lower()}{err['msg'][1:]} (got {err['input']!r})"
+            yield f"{path}: {err['msg'][0].lower()}{err['msg'][1:]} (got {_short(err['input'])})"
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
 
 
 def bundle_to_dict(bundle: Bundle) -> dict[str, Any]:

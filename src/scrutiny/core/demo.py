@@ -11,9 +11,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from scrutiny.core.bundle import FORMAT, POINT_NAMES
+from scrutiny.core.demos import good, improvement_needed
 from scrutiny.core.methodology import Programme, load_programme
 
 PROGRAMME = "care-and-protection-2018"
+# Seed 2 is the scenario of a partnership with serious weaknesses; every other seed
+# the default one.
+IMPROVEMENT_NEEDED_SEED = 2
+# The demo's notes and statements are written to the 2018 programme's five questions;
+# another programme's demo files each under the question that covers it.
+_QUESTION_MAPS: dict[str, dict[int, int]] = {
+    "children-at-risk-of-harm-2021": {1: 1, 2: 2, 3: 2, 4: 3, 5: 4},
+}
 
 # Roughly the mix of a 2018-20 sample: about a third of children on the child protection
 # register at home (no care group), the rest across the care experienced groups.
@@ -222,21 +231,33 @@ def _evidence_date(source: str, n: int) -> str:
     return (start + timedelta(days=7 + n % 10)).isoformat()
 
 
-def make_demo(seed: int = 1, records: int = 100) -> dict[str, Any]:
+def make_demo(seed: int = 1, records: int = 100, programme_id: str = PROGRAMME) -> dict[str, Any]:
     """A synthetic bundle of `records` children's records; deterministic for `seed`."""
-    programme = load_programme(PROGRAMME)
+    programme = load_programme(programme_id)
     rng = random.Random(seed)
-    readings = _record_readings(rng, programme, records)
-    return {
+    weak = seed == IMPROVEMENT_NEEDED_SEED
+    scenario = improvement_needed if weak else None
+    readings = _record_readings(
+        rng,
+        programme,
+        records,
+        quality=improvement_needed.QUALITY if weak else 4.1,
+        immediate_shift=improvement_needed.IMMEDIATE_RESPONSE_SHIFT if weak else 0.0,
+    )
+    evidence_rows = improvement_needed.EVIDENCE if weak else _EVIDENCE
+    report = improvement_needed.report_section() if weak else good.extend(_demo_report())
+    data = {
         "format": FORMAT,
-        "programme": PROGRAMME,
+        "programme": programme.id,
         "inspection": {
             "reference": f"JI-{seed:04d}",
-            "partnership": "Anytown and Westshire",
+            "partnership": improvement_needed.PARTNERSHIP if weak else "Anytown and Westshire",
             "start": _START,
         },
         "record_readings": readings,
-        "survey_responses": _survey_responses(rng, programme),
+        "survey_responses": _survey_responses(
+            rng, programme, feel_safe=improvement_needed.FEEL_SAFE_WEIGHTS if weak else None
+        ),
         "evidence": [
             {
                 "id": f"E-{n:03d}",
@@ -248,16 +269,20 @@ def make_demo(seed: int = 1, records: int = 100) -> dict[str, Any]:
                 "care_group": None,
                 "date": _evidence_date(source, n),
             }
-            for n, (source, text, questions, indicators, kind) in enumerate(_EVIDENCE, start=1)
+            for n, (source, text, questions, indicators, kind) in enumerate(evidence_rows, start=1)
         ],
-        "significant_concerns": [
+        "significant_concerns": scenario.CONCERNS
+        if scenario
+        else [
             {
                 "id": "SC-1",
                 "summary": "Delays in convening child protection planning meetings in one locality.",
                 "serious_failing": False,
             },
         ],
-        "group_evaluations": {
+        "group_evaluations": scenario.GROUP_EVALUATIONS
+        if scenario
+        else {
             "looked_after_at_home": "adequate",
             "kinship_care": "good",
             "foster_care": "very good",
@@ -265,23 +290,66 @@ def make_demo(seed: int = 1, records: int = 100) -> dict[str, Any]:
             "short_breaks": "good",
             "aftercare": "good",
         },
-        "proposed_evaluations": {"1.1": "good", "2.1": "good", "2.2": "good", "9": "very good"},
+        "proposed_evaluations": scenario.PROPOSED
+        if scenario
+        else {"1.1": "good", "2.1": "good", "2.2": "good", "9": "very good"},
         "team_judgements": {"children_not_safe_concerning": False},
-        "report": _demo_report(),
+        "report": report,
     }
+    return _for_programme(data, programme)
+
+
+def _for_programme(data: dict[str, Any], programme: Programme) -> dict[str, Any]:
+    """The demo as another programme has it: its questions, its evaluated indicators and
+    its judgements only."""
+    if programme.id == PROGRAMME:
+        return data
+    known = programme.question_numbers()
+    mapping = _QUESTION_MAPS.get(programme.id, {})
+
+    def moved(q: int) -> int:
+        return mapping.get(q, min(q, max(known)))
+
+    for note in data["evidence"]:
+        note["questions"] = sorted({moved(q) for q in note["questions"]})
+    evaluated = {e.id for e in programme.evaluated}
+    data["proposed_evaluations"] = {
+        k: v for k, v in data["proposed_evaluations"].items() if k in evaluated
+    }
+    judgements = {j.id for j in programme.judgements}
+    data["team_judgements"] = {k: v for k, v in data["team_judgements"].items() if k in judgements}
+    merged: dict[int, dict[str, Any]] = {}
+    for section in data["report"]["questions"]:
+        target = merged.setdefault(
+            moved(section["question"]), {"question": moved(section["question"])}
+        )
+        for part, statements in section.items():
+            if part != "question":
+                target.setdefault(part, []).extend(statements)
+    data["report"]["questions"] = [merged[q] for q in sorted(merged)]
+    return data
 
 
 def _record_readings(
-    rng: random.Random, programme: Programme, records: int
+    rng: random.Random,
+    programme: Programme,
+    records: int,
+    *,
+    quality: float = 4.1,
+    immediate_shift: float = 0.0,
 ) -> list[dict[str, Any]]:
     groups, weights = zip(*_GROUP_WEIGHTS.items(), strict=True)
     readings: list[dict[str, Any]] = []
     for n in range(1, records + 1):
         record = f"R-{n:03d}"
         group = rng.choices(groups, weights)[0]
-        quality = rng.gauss(4.1, 0.8)  # how well this child's services did, on the scale
+        child = rng.gauss(quality, 0.8)  # how well this child's services did, on the scale
         ratings = {
-            item.id: _rating(rng, quality) if group in _ONLY_FOR.get(item.id, {group}) else None
+            item.id: _rating(
+                rng, child + (immediate_shift if item.id == "immediate_response" else 0.0)
+            )
+            if group in _ONLY_FOR.get(item.id, {group})
+            else None
             for item in programme.reading_items
         }
         if group in ("aftercare", "short_breaks") and rng.random() < 0.6:
@@ -327,10 +395,12 @@ def _nudge(rng: random.Random, name: str) -> str:
     return POINT_NAMES[min(6, max(1, value + step))]
 
 
-def _survey_responses(rng: random.Random, programme: Programme) -> list[dict[str, Any]]:
+def _survey_responses(
+    rng: random.Random, programme: Programme, *, feel_safe: list[int] | None = None
+) -> list[dict[str, Any]]:
     groups = [g for g in _GROUP_WEIGHTS if g is not None]
     sizes = {"children_and_young_people": 96, "parents_and_carers": 64, "staff": 210}
-    weights = {"feel_safe": [70, 22, 5, 3]}
+    weights = {"feel_safe": feel_safe or [70, 22, 5, 3]}
     responses = []
     for survey in programme.surveys:
         for n in range(1, sizes[survey.id] + 1):

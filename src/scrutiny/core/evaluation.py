@@ -23,7 +23,13 @@ from scrutiny.core.methodology import (
     ShareUnjudged,
     TeamJudgement,
 )
-from scrutiny.core.statistics import Share, compute_statistics, percent, sampled_care_groups
+from scrutiny.core.statistics import (
+    Share,
+    compute_statistics,
+    exact_threshold,
+    level,
+    sampled_care_groups,
+)
 
 ENGINE_VERSION = "1"
 
@@ -59,11 +65,36 @@ class IndicatorEvaluation:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """A figure against the alert level at which the team must make a judgement
+    (a `share_at_least_unjudged` pending rule), in the words every screen shows."""
+
+    indicator: str
+    share: Share
+    threshold: float
+    judgement: str
+    judged: bool
+
+    @property
+    def reached(self) -> bool:
+        return self.share.reaches(self.threshold)
+
+    def sentence(self) -> str:
+        """'1 of 6 children ... (16.7%) say ...: below the 10% alert level'."""
+        where = "at or above" if self.reached else "below"
+        return f"{self.share.sentence()}: {where} the {level(self.threshold)} alert level"
+
+
+@dataclass(frozen=True)
 class Evaluation:
     programme: Programme
     indicators: dict[str, IndicatorEvaluation]
     statistics: dict[str, Share]
     sampled_groups: dict[str, int] = field(default_factory=dict)
+    alerts: tuple[Alert, ...] = ()
+
+    def alert_for(self, statistic: str) -> Alert | None:
+        return next((a for a in self.alerts if a.share.statistic.id == statistic), None)
 
     def to_json(self) -> dict[str, Any]:
         """The `scrutiny evaluate --json` document (shared/spec/cli.md), plus `checks`."""
@@ -132,7 +163,18 @@ def evaluate(bundle: Bundle, programme: Programme) -> Evaluation:
         indicators[evaluated.id] = IndicatorEvaluation(
             evaluated.id, evaluated.title, proposed, cap, final, status, checks, pending
         )
-    return Evaluation(programme, indicators, statistics, groups)
+    alerts = tuple(
+        Alert(
+            rule.indicator,
+            statistics[rule.condition.statistic],
+            rule.condition.threshold,
+            rule.condition.judgement,
+            rule.condition.judgement in bundle.team_judgements,
+        )
+        for rule in programme.pending
+        if isinstance(rule.condition, ShareUnjudged)
+    )
+    return Evaluation(programme, indicators, statistics, groups, alerts)
 
 
 @dataclass(frozen=True)
@@ -178,15 +220,13 @@ class _Context:
 
     def _share_more_than(self, rule: Limiter, cap: int, c: ShareMoreThan) -> RuleCheck:
         share = self.statistics[c.statistic]
-        threshold = Fraction(str(c.threshold))
-        applies = share.fraction is not None and share.fraction > threshold
         return RuleCheck(
             rule.id,
             rule.title,
-            applies,
+            share.exceeds(c.threshold),
             cap,
             share.sentence(),
-            _margin(share, threshold, strictly=True),
+            _margin(share, exact_threshold(c.threshold), strictly=True),
         )
 
     def _team_judgement(self, rule: Limiter, cap: int, c: TeamJudgement) -> RuleCheck:
@@ -224,11 +264,9 @@ class _Context:
         c = rule.condition
         if isinstance(c, ShareUnjudged):
             share = self.statistics[c.statistic]
-            threshold = Fraction(str(c.threshold))
-            reached = share.fraction is not None and share.fraction >= threshold
-            if reached and c.judgement not in self.bundle.team_judgements:
+            if share.reaches(c.threshold) and c.judgement not in self.bundle.team_judgements:
                 return [
-                    f"{share.sentence()}, at or above the {percent(c.threshold)} alert level: "
+                    f"{share.sentence()}, at or above the {level(c.threshold)} alert level: "
                     "the team has not yet judged whether this is a concerning number"
                 ]
             return []

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scrutiny.core.scale import build_lookup, parse_point
+from scrutiny.core.timetable.model import Timetable
 
 PROGRAMMES_DIR = Path(__file__).parent / "programmes"
 
@@ -114,8 +115,15 @@ class ReadingItem(_Frozen):
     title: str
     prompt: str
     section: str
+    # Where the item comes from: the published method, or Scrutiny's own design of the
+    # parts of the reading tool the public texts do not give. Reports say which is which.
+    provenance: Literal["published", "scrutiny"]
     questions: tuple[int, ...] = ()
     indicators: tuple[str, ...] = ()
+
+    @property
+    def published(self) -> bool:
+        return self.provenance == "published"
 
 
 class SurveyItem(_Frozen):
@@ -243,6 +251,48 @@ class PendingRule(_Frozen):
     condition: PendingCondition
 
 
+class Term(_Frozen):
+    term: str
+    meaning: str
+
+
+class ScaleDefinition(_Frozen):
+    point: str  # a scale point's name
+    definition: str  # the long definition the report's appendix prints
+    # The young people's version's word for the rating, and what it means, plainly.
+    plain: str
+    plain_meaning: str
+
+
+class ReportWording(_Frozen):
+    """What the report says about the programme, in the programme's own words.
+
+    Everything the published report says about the method (who inspects, whom the
+    inspection is about, what the questions are called, how soon the action plan is
+    due) comes from here, so a report of one programme never speaks of another's.
+    """
+
+    lead_body: str  # "the Care Inspectorate"
+    partner_bodies: tuple[str, ...]
+    # Whom the inspections are about: "children and young people in need of care and protection".
+    scope: str
+    remit: tuple[str, ...]  # paragraphs of "Our remit"
+    # What the questions are called: "inspection question" or "inspection statement".
+    question_noun: str
+    question_noun_plural: str
+    framework: str  # one paragraph introducing the quality framework
+    caveat: str  # the sampling caveat on the cover
+    action_plan_weeks: Annotated[int, Field(ge=1, le=52)]
+    progress_review: str  # what may follow a weak or unsatisfactory evaluation
+    young_people_title: str  # with {partnership}
+    young_people_intro: str  # "We looked at how well ..." with {partnership}
+    terms: tuple[Term, ...]
+    scale_definitions: tuple[ScaleDefinition, ...]
+
+    def definition(self, point_name: str) -> ScaleDefinition | None:
+        return next((d for d in self.scale_definitions if d.point == point_name), None)
+
+
 class Programme(_Frozen):
     id: str
     version: str
@@ -257,10 +307,14 @@ class Programme(_Frozen):
     care_groups: tuple[CareGroup, ...]
     reading_items: tuple[ReadingItem, ...]
     surveys: tuple[Survey, ...]
-    statistics: tuple[Statistic, ...]
-    judgements: tuple[Judgement, ...]
-    limiters: tuple[Limiter, ...]
+    # A programme may publish no limiters (2021), and so no figures or judgements for them.
+    statistics: tuple[Statistic, ...] = ()
+    judgements: tuple[Judgement, ...] = ()
+    limiters: tuple[Limiter, ...] = ()
     pending: tuple[PendingRule, ...] = ()
+    report: ReportWording
+    # The stages and milestones in weeks from the notification (core/timetable).
+    timetable: Timetable | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Programme:
@@ -299,6 +353,12 @@ def _dangling_references(p: Programme) -> list[str]:
     judgement_ids = {j.id for j in p.judgements}
     questions = set(p.question_numbers())
     problems: list[str] = []
+    defined = [d.point for d in p.report.scale_definitions]
+    if sorted(defined) != sorted(names):
+        problems.append(
+            "report.scale_definitions: must define each point of the scale once "
+            f"(defined: {', '.join(defined) or 'none'})"
+        )
     for e in p.evaluated:
         problems += [
             f"evaluated.{e.id}.covers: no indicator {c!r}"

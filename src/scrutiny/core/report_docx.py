@@ -19,6 +19,7 @@ numbers the pages).
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from docx import Document
@@ -180,20 +181,26 @@ def _style(doc: DocxDocument, name: str, fallback: str = "Normal") -> str:
 def _block(doc: DocxDocument, block: Block) -> None:
     if isinstance(block, Heading):
         # Level 1 is the document title; the HTML's h2 and h3 are Word's headings 1 and 2.
-        heading = doc.add_heading(block.text, level=0 if block.level == 1 else block.level - 1)
+        heading = doc.add_heading(
+            _printable(block.text), level=0 if block.level == 1 else block.level - 1
+        )
         if block.level == 2 and block.anchor.startswith("question-"):
             heading.paragraph_format.page_break_before = True
     elif isinstance(block, Para):
-        style = {"lead": "Subtitle", "notice": "Intense Quote"}.get(block.kind, "Normal")
-        doc.add_paragraph(block.text, style=_style(doc, style))
+        style = {"lead": "Subtitle", "notice": "Intense Quote", "cover": "Subtitle"}.get(
+            block.kind, "Normal"
+        )
+        paragraph = doc.add_paragraph(_printable(block.text), style=_style(doc, style))
+        _right_to_left_if_needed(paragraph, block.text)
+        if block.refs:
+            _citation(paragraph, block.refs)
     elif isinstance(block, Items):
         style = _style(doc, "List Number" if block.ordered else "List Bullet")
         for item in block.items:
-            paragraph = doc.add_paragraph(item.text, style=style)
+            paragraph = doc.add_paragraph(_printable(item.text), style=style)
+            _right_to_left_if_needed(paragraph, item.text)
             if item.refs:
-                run = paragraph.add_run(f" {refs_text(item.refs)}")
-                run.italic = True
-                run.font.color.rgb = _GREY
+                _citation(paragraph, item.refs)
     elif isinstance(block, Table):
         _table(doc, block.table)
     elif isinstance(block, Figure):
@@ -209,6 +216,34 @@ def _block(doc: DocxDocument, block: Block) -> None:
         _contents(doc, block)
     else:
         raise AssertionError(f"unknown block {block!r}")
+
+
+def _citation(paragraph: Paragraph, refs: tuple[str, ...]) -> None:
+    run = paragraph.add_run(f" {refs_text(refs)}")
+    run.italic = True
+    run.font.color.rgb = _GREY
+
+
+def _printable(text: str) -> str:
+    """Text Word can hold. Input refuses control characters (scrutiny.core.bundle); this
+    keeps a document from failing on one that slipped in some other way."""
+    return _CONTROL.sub("", text)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Hebrew, Arabic, Syriac, Thaana, NKo and their presentation forms.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _right_to_left_if_needed(paragraph: Paragraph, text: str) -> None:
+    """A paragraph that starts in a right-to-left script is laid out right to left, as the
+    HTML's dir="auto" does."""
+    first = next((c for c in text if c.isalpha()), "")
+    if first and _RTL.match(first):
+        bidi = OxmlElement("w:bidi")
+        paragraph._p.get_or_add_pPr().append(bidi)
+        for run in paragraph.runs:
+            run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
 
 
 def _contents(doc: DocxDocument, block: Contents) -> None:
@@ -251,12 +286,12 @@ def _table(doc: DocxDocument, data: DataTable) -> None:
     repeat.set(qn("w:val"), "true")
     header_props.append(repeat)
     for cell, text in zip(header.cells, data.headers, strict=True):
-        cell.text = text
+        cell.text = _printable(text)
         cell.paragraphs[0].runs[0].bold = True
     for row in data.rows:
         cells = table.add_row().cells
         for k, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            cell.text = text
+            cell.text = _printable(text)
             if k == 0:
                 cell.paragraphs[0].runs[0].bold = True
     doc.add_paragraph()

@@ -43,7 +43,9 @@ h3 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
 h1, h2, h3 { break-after: avoid; }
 p { max-width: 42rem; }
 li { margin: .3rem 0; }
-.ds_leader { font-size: 1.2rem; string-set: running content(); }
+.ds_leader { font-size: 1.2rem; }
+h1 { string-set: running content(); }
+.scrutiny-report__published { font-size: 1.2rem; font-weight: bold; }
 .scrutiny-report--young-people { font-size: 1.15rem; }
 .scrutiny-report--young-people .ds_leader { string-set: none; }
 .scrutiny-report--young-people h1 { string-set: running "A summary for children and young people"; }
@@ -71,6 +73,9 @@ a:focus { outline: 3px solid #fdd522; background: #fdd522; color: #1a1a1a; }
   .scrutiny-report__contents a::after { content: leader(".") " " target-counter(attr(href), page); }
   h2 { break-before: auto; }
   .scrutiny-report__section-start { break-before: page; }
+  /* As in the published reports, each chapter of the full report starts a new page. */
+  .scrutiny-report--public section > h2, .scrutiny-report--internal section > h2 {
+    break-before: page; }
   /* Keeping a whole figure (heading, chart, table) together costs WeasyPrint seconds;
      the chart alone is cheap, and the heading is kept with it by break-after. */
   figure { break-inside: avoid; }
@@ -147,21 +152,17 @@ def _block(block: Block) -> str:
             return f'<p class="ds_leader">{escape(block.text)}</p>'
         if block.kind == "notice":
             return (
-                '<div class="ds_inset-text"><p class="ds_inset-text__text">'
+                '<div class="ds_inset-text"><p class="ds_inset-text__text" dir="auto">'
                 f"{escape(block.text)}</p></div>"
             )
-        return f"<p>{escape(block.text)}</p>"
+        if block.kind == "cover":
+            return f'<p class="scrutiny-report__published">{escape(block.text)}</p>'
+        # dir="auto": a paragraph the team wrote in a right-to-left script reads right to left.
+        return f'<p dir="auto">{escape(block.text)}{_citation(block.refs)}</p>'
     if isinstance(block, Items):
         tag = "ol" if block.ordered else "ul"
         items = "".join(
-            f"<li>{escape(i.text)}"
-            + (
-                f' <span class="scrutiny-citation">{escape(refs_text(i.refs))}</span>'
-                if i.refs
-                else ""
-            )
-            + "</li>"
-            for i in block.items
+            f'<li dir="auto">{escape(i.text)}{_citation(i.refs)}</li>' for i in block.items
         )
         return f"<{tag}>{items}</{tag}>"
     if isinstance(block, Table):
@@ -184,6 +185,12 @@ def _block(block: Block) -> str:
             f'<h2 id="contents">Contents</h2><ol>{links}</ol></nav>'
         )
     raise AssertionError(f"unknown block {block!r}")
+
+
+def _citation(refs: tuple[str, ...]) -> str:
+    if not refs:
+        return ""
+    return f' <span class="scrutiny-citation">{escape(refs_text(refs))}</span>'
 
 
 # A table cell that is a count, a count with its share, or a suppressed count.

@@ -22,7 +22,8 @@ def render_markdown(report: Report, *, version: Version = "public") -> str:
         if isinstance(block, Heading):
             out += [f"{'#' * block.level} {block.text}", ""]
         elif isinstance(block, Para):
-            out += [f"> {block.text}" if block.kind == "notice" else block.text, ""]
+            refs = f" {refs_text(block.refs)}" if block.refs else ""
+            out += [f"> {block.text}" if block.kind == "notice" else block.text + refs, ""]
         elif isinstance(block, Items):
             for n, item in enumerate(block.items, start=1):
                 refs = f" {refs_text(item.refs)}" if item.refs else ""

@@ -28,14 +28,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-
-def _exact(threshold: float | Fraction | Decimal) -> Fraction:
-    # A float threshold from a programme file means the decimal written there (0.2),
-    # not the binary float nearest to it (0.200000000000000011...).
-    value = Fraction(str(threshold)) if isinstance(threshold, float) else Fraction(threshold)
-    if not 0 <= value <= 1:
-        raise ValueError(f"a threshold share must be between 0 and 1, not {threshold}")
-    return value
+from scrutiny.core.statistics import exact_threshold, exceeds, level, percent
 
 
 @dataclass(frozen=True)
@@ -67,14 +60,14 @@ class LimiterMargin:
         share = self.share
         if share is None:
             return "No reading rates the immediate response, so the limiter cannot apply."
-        line = _percent(self.threshold)
+        line = level(self.threshold)
         verdict = (
             f"more than {line}, so the limiter applies."
             if self.applies
             else f"not more than {line}, so the limiter does not apply."
         )
         status = (
-            f"{self.weak_or_unsatisfactory} of {self.rated} readings ({_percent(share)}) rate "
+            f"{self.weak_or_unsatisfactory} of {self.rated} readings ({percent(share)}) rate "
             f"the immediate response weak or unsatisfactory: {verdict}"
         )
         n = self.changes_to_cross
@@ -90,11 +83,6 @@ class LimiterMargin:
         )
 
 
-def _percent(share: Fraction) -> str:
-    # One decimal where it matters, so 20.1% is never shown as "20%" beside "more than 20%".
-    return f"{float(share):.1%}".replace(".0%", "%")
-
-
 def limiter_margin(
     *, rated: int, weak_or_unsatisfactory: int, threshold: float | Fraction | Decimal
 ) -> LimiterMargin:
@@ -108,9 +96,9 @@ def limiter_margin(
     """
     if rated < 0 or not 0 <= weak_or_unsatisfactory <= rated:
         raise ValueError("need 0 <= weak_or_unsatisfactory <= rated")
-    t = _exact(threshold)
+    t = exact_threshold(threshold)
     line = math.floor(t * rated)  # the most weak readings that do not exceed the share
-    applies = rated > 0 and weak_or_unsatisfactory > line
+    applies = exceeds(weak_or_unsatisfactory, rated, t)
     if applies:
         return LimiterMargin(
             rated, weak_or_unsatisfactory, t, True, weak_or_unsatisfactory - line, "raise"

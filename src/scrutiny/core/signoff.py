@@ -7,13 +7,16 @@
 - *agree*: at the evaluation meeting, recording when and who was present. Every
   evaluated indicator must have a proposal and none may be pending. The inputs are
   snapshotted so that sign-off can tell whether they changed after the meeting.
-- *sign off*: by a quality assurer who proposed none of the evaluations; refused while
+- *sign off*: by a quality assurer independent of the evaluations (see `Involvement`:
+  nobody who ever proposed, changed or agreed an indicator's evaluation, or recorded an
+  input that feeds its limiters, signs it off); refused while
   anything is pending, while the inputs differ from what the meeting agreed, or while
   evidence is flagged as insufficient unless the quality assurer records why it is
   acceptable. Sign-off freezes the evaluation: programme id and version, engine
   version, a SHA-256 of the canonical inputs and the evaluation JSON.
-- A signed-off evaluation is locked: the team's own inputs (proposals, group
-  evaluations, judgements) cannot change until it is reopened with a reason.
+- Agreed and signed-off evaluations are locked: no input the engine reads (proposals,
+  group evaluations, judgements, serious failings, readings, survey responses) changes
+  until they are reopened with a reason.
 
 Every transition returns a new `Moderation` and a `Transition` whose sentence goes into
 the audit trail; refusals raise `Refused` listing every reason at once.
@@ -35,7 +38,18 @@ import orjson
 
 from scrutiny.core.bundle import Bundle, bundle_to_dict
 from scrutiny.core.evaluation import ENGINE_VERSION, evaluate
-from scrutiny.core.methodology import Programme, UnknownProgramme, load_programme
+from scrutiny.core.methodology import (
+    AnyGroupAtOrBelow,
+    AnySeriousFailing,
+    Programme,
+    SampledGroupUnevaluated,
+    ShareMoreThan,
+    ShareUnjudged,
+    SurveyShare,
+    TeamJudgement,
+    UnknownProgramme,
+    load_programme,
+)
 from scrutiny.core.refusal import Refused
 from scrutiny.core.sufficiency import Flag
 
@@ -111,6 +125,82 @@ class Moderation:
 
 
 @dataclass(frozen=True)
+class Involvement:
+    """One person's part in what an evaluation rests on, from the audit trail.
+
+    `input` is one of INVOLVEMENTS; `subject` says which one (the indicator of a
+    proposal, the judgement id, the care group...). Only its kind matters for
+    independence, except for proposals, which concern their own indicator.
+    """
+
+    person: str
+    input: str
+    subject: str = ""
+
+
+# What a person may have done, in the words a refusal uses.
+INVOLVEMENTS = {
+    "proposal": "proposed or changed the proposed evaluation",
+    "agreement": "recorded the evaluation meeting's agreement",
+    "group_evaluation": "evaluated a care group's wellbeing",
+    "team_judgement": "recorded the team's judgement",
+    "serious_failing": "decided whether a significant concern is a serious failing",
+    "record_reading": "recorded a reading of a record",
+    "survey_response": "imported survey responses",
+}
+
+
+def cap_inputs(programme: Programme, indicator: str) -> set[str]:
+    """The kinds of input that feed an indicator's limiters and pending rules."""
+    kinds: set[str] = set()
+    conditions: list[object] = [r.condition for r in programme.limiters if r.indicator == indicator]
+    conditions += [r.condition for r in programme.pending if r.indicator == indicator]
+    for c in conditions:
+        if isinstance(c, AnySeriousFailing):
+            kinds.add("serious_failing")
+        elif isinstance(c, (AnyGroupAtOrBelow, SampledGroupUnevaluated)):
+            kinds.add("group_evaluation")
+        elif isinstance(c, TeamJudgement):
+            kinds.add("team_judgement")
+        elif isinstance(c, (ShareMoreThan, ShareUnjudged)):
+            statistic = programme.statistic(c.statistic)
+            kinds.add("survey_response" if isinstance(statistic, SurveyShare) else "record_reading")
+            if isinstance(c, ShareUnjudged):
+                kinds.add("team_judgement")
+    return kinds
+
+
+def independence_reasons(
+    by: str, involvement: Sequence[Involvement], programme: Programme
+) -> list[str]:
+    """Why `by` may not sign off: each indicator whose evaluation they had a hand in."""
+    mine = [i for i in involvement if i.person == by]
+    reasons = []
+    for evaluated in programme.evaluated:
+        feeds = cap_inputs(programme, evaluated.id)
+        did = [
+            kind
+            for kind in INVOLVEMENTS
+            if any(
+                i.input == kind
+                and (
+                    (kind == "proposal" and i.subject == evaluated.id)
+                    or kind == "agreement"
+                    or kind in feeds
+                )
+                for i in mine
+            )
+        ]
+        if did:
+            what = "; ".join(INVOLVEMENTS[kind] for kind in did)
+            reasons.append(
+                f"You cannot sign off QI {evaluated.id}: you {what}. A quality assurer "
+                "independent of the evaluation must sign it off"
+            )
+    return reasons
+
+
+@dataclass(frozen=True)
 class Transition:
     action: str  # "agree", "sign off" or "reopen"
     by: str
@@ -121,7 +211,14 @@ class Transition:
 
 def evaluation_inputs(bundle: Bundle) -> dict[str, Any]:
     data = bundle_to_dict(bundle)
-    return {key: data[key] for key in INPUT_KEYS}
+    inputs = {key: data[key] for key in INPUT_KEYS}
+    # The engine reads a concern only when it is a serious failing. Others stay outside
+    # the fingerprint, so a concern about a child at risk can be raised, escalated and
+    # resolved at any time without unsettling agreed or signed-off evaluations.
+    inputs["significant_concerns"] = [
+        c for c in inputs["significant_concerns"] if c["serious_failing"]
+    ]
+    return inputs
 
 
 def inputs_sha256(inputs: Mapping[str, Any]) -> str:
@@ -207,13 +304,14 @@ def sign_off(
     *,
     by: str,
     role: str | None,
-    proposers: Mapping[str, str | None],
+    involvement: Sequence[Involvement],
     bundle: Bundle,
     programme: Programme,
     flags: Sequence[Flag] = (),
     flags_accepted_because: str = "",
 ) -> tuple[Moderation, Transition]:
-    """Sign off the agreed evaluations. `proposers` maps each indicator to who proposed it."""
+    """Sign off the agreed evaluations. `involvement` is everyone's part in them, over
+    their whole history (not only who saved last)."""
     reasons = []
     if moderation.stage is Stage.PROPOSED:
         reasons.append("The evaluations must be agreed at the evaluation meeting before sign-off")
@@ -221,13 +319,7 @@ def sign_off(
         reasons.append(f"The evaluations are already signed off by {moderation.signed_off_by}")
     if role != QUALITY_ASSURER:
         reasons.append("Only a quality assurer may sign off the evaluations")
-    own = sorted(indicator for indicator, who in proposers.items() if who == by)
-    if own:
-        listed = ", ".join(f"QI {i}" for i in own)
-        reasons.append(
-            f"You proposed the evaluation of {listed}: a quality assurer who did not propose "
-            "the evaluations must sign them off"
-        )
+    reasons += independence_reasons(by, involvement, programme)
     now = freeze(bundle, programme)
     reasons += _unfinished(now)
     if moderation.meeting is not None:
@@ -270,6 +362,20 @@ def reopen(moderation: Moderation, *, by: str, reason: str) -> tuple[Moderation,
         raise Refused(reasons)
     summary = f"Evaluations reopened (they were {moderation.stage}): {reason.strip()}"
     return Moderation(), Transition("reopen", by, moderation.stage, Stage.PROPOSED, summary)
+
+
+def status_words(status: str, stage: Stage) -> str:
+    """An indicator's status as the team reads it: the engine's "final" means no rule
+    holds it pending, not that anyone agreed it, so the moderation stage says which."""
+    if status == "not proposed":
+        return "Not proposed"
+    if status == "pending":
+        return "Pending"
+    return {
+        Stage.PROPOSED: "Proposed, not yet agreed",
+        Stage.AGREED: "Agreed at the evaluation meeting",
+        Stage.SIGNED_OFF: "Signed off",
+    }[stage]
 
 
 def _unfinished(snapshot: Freeze) -> list[str]:
@@ -383,21 +489,22 @@ def _judgement_changes(
 
 
 def _concern_changes(was: list[dict[str, Any]], now: list[dict[str, Any]]) -> list[str]:
-    before = {c["id"]: c for c in was}
-    after = {c["id"]: c for c in now}
+    # Only serious failings are inputs (see evaluation_inputs); older snapshots held
+    # every concern, so both sides are read the same way here.
+    before = {c["id"]: c for c in was if c["serious_failing"]}
+    after = {c["id"]: c for c in now if c["serious_failing"]}
     out = []
     for ident, concern in after.items():
-        failing = " as a serious failing" if concern["serious_failing"] else ""
         old = before.get(ident)
         if old is None:
-            out.append(f"Significant concern {ident} was logged{failing}")
-            continue
-        if old["serious_failing"] != concern["serious_failing"]:
-            state = "now" if concern["serious_failing"] else "no longer"
-            out.append(f"Significant concern {ident} is {state} recorded as a serious failing")
-        if old["summary"] != concern["summary"]:
+            out.append(f"Significant concern {ident} is now recorded as a serious failing")
+        elif old["summary"] != concern["summary"]:
             out.append(f"The summary of significant concern {ident} was changed")
-    out += [f"Significant concern {ident} was removed" for ident in before if ident not in after]
+    out += [
+        f"Significant concern {ident} is no longer recorded as a serious failing"
+        for ident in before
+        if ident not in after
+    ]
     return out
 
 

@@ -2,12 +2,18 @@
 
 Shares are kept as whole counts; the fraction is derived, so a threshold test such as
 "more than 20%" is exact (no floating-point surprise at exactly 20 of 100).
+
+The share-versus-threshold rule is written here once (`exceeds`, `reaches`); the
+engine, the sensitivity of a limiter and every page that shows a figure against its
+line ask these, never compare for themselves. So is the wording of a figure on the
+team's own screens (`Share.sentence`, `percent`, `level`): docs/house-rules.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from scrutiny.core.bundle import Bundle, RecordReading
@@ -30,6 +36,14 @@ class Share:
     def share(self) -> float | None:
         return self.count / self.denominator if self.denominator else None
 
+    def exceeds(self, threshold: float | Fraction | Decimal) -> bool:
+        """More than `threshold` of the counted entries (never, with none counted)."""
+        return exceeds(self.count, self.denominator, threshold)
+
+    def reaches(self, threshold: float | Fraction | Decimal) -> bool:
+        """At least `threshold` of the counted entries (never, with none counted)."""
+        return reaches(self.count, self.denominator, threshold)
+
     def sentence(self) -> str:
         """'24 of 100 readings (24.0%) rate the immediate response ... weak or unsatisfactory'."""
         s = self.statistic
@@ -44,8 +58,35 @@ class Share:
         return {s.denominator_key: self.denominator, s.count_key: self.count, "share": self.share}
 
 
-def percent(share: float | None) -> str:
-    return "–" if share is None else f"{share * 100:.1f}%"
+def percent(share: float | Fraction | None) -> str:
+    """A figure as a percentage, always to one decimal place: '16.7%', '20.0%'."""
+    return "–" if share is None else f"{float(share) * 100:.1f}%"
+
+
+def level(threshold: float | Fraction | Decimal) -> str:
+    """A programme's line as it writes it: 0.20 is '20%', 0.105 is '10.5%'."""
+    value = exact_threshold(threshold) * 100
+    whole = Decimal(value.numerator) / Decimal(value.denominator)
+    return f"{whole.normalize():f}%"
+
+
+def exact_threshold(threshold: float | Fraction | Decimal) -> Fraction:
+    """The threshold as the decimal the programme file wrote (0.2), not the binary
+    float nearest to it (0.200000000000000011...)."""
+    value = Fraction(str(threshold)) if isinstance(threshold, float) else Fraction(threshold)
+    if not 0 <= value <= 1:
+        raise ValueError(f"a threshold share must be between 0 and 1, not {threshold}")
+    return value
+
+
+def exceeds(count: int, denominator: int, threshold: float | Fraction | Decimal) -> bool:
+    """count / denominator > threshold, exactly; False when nothing is counted."""
+    return denominator > 0 and Fraction(count, denominator) > exact_threshold(threshold)
+
+
+def reaches(count: int, denominator: int, threshold: float | Fraction | Decimal) -> bool:
+    """count / denominator >= threshold, exactly; False when nothing is counted."""
+    return denominator > 0 and Fraction(count, denominator) >= exact_threshold(threshold)
 
 
 def agreed_readings(readings: Iterable[RecordReading]) -> list[RecordReading]:

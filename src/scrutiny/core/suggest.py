@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from scrutiny.core.text.redact import without_paths
+
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
@@ -345,5 +347,7 @@ def best_suggester(target_list: Sequence[Target], examples: Sequence[TaggedNote]
     try:
         embedder = minilm_embedder()
     except SuggestUnavailable as exc:
-        return LexicalSuggester(target_list, examples, fallback_reason=str(exc))
+        return LexicalSuggester(
+            target_list, examples, fallback_reason=without_paths(str(exc), placeholder="a file")
+        )
     return EmbeddingSuggester(target_list, examples, embedder=embedder)

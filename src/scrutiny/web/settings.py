@@ -132,6 +132,8 @@ INSTALLED_APPS = [
     "scrutiny.web.retention",
     "scrutiny.web.programmes",
     "scrutiny.web.api",
+    "scrutiny.web.plans",
+    "scrutiny.web.work",
 ]
 
 MIDDLEWARE = [
@@ -195,7 +197,8 @@ AUTHENTICATION_BACKENDS = [
     "scrutiny.web.accounts.oidc.OrganisationSignInBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "inspections:list"
+# After signing in (and the second factor), people land on what waits for them.
+LOGIN_REDIRECT_URL = "work:my_work"
 
 # Demo accounts (made by `make run`) skip two-factor authentication, never in production:
 # there the variable is ignored, and `manage.py check --deploy` says so if it is set.
@@ -312,6 +315,12 @@ STORAGES = {
         )
     },
 }
+
+# E-mail notifications (scrutiny.web.work.notifications) use the EMAIL_* settings above;
+# a slow mail server holds a request up by at most this many seconds.
+EMAIL_TIMEOUT = env_int("SCRUTINY_EMAIL_TIMEOUT", 10)
+# The address people use to reach Scrutiny, for the links in e-mails.
+SITE_URL = env_str("SCRUTINY_SITE_URL", "http://127.0.0.1:8000")
 
 # Bundles are JSON; a 100-record inspection is about 200 kB. Refuse anything absurd.
 BUNDLE_MAX_BYTES = env_int("SCRUTINY_BUNDLE_MAX_BYTES", 50 * 1024 * 1024)

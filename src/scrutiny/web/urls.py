@@ -16,4 +16,6 @@ urlpatterns = [
     path("", include("scrutiny.web.programmes.urls")),
     path("", include("scrutiny.web.api.urls")),
     path("", include(token_urlpatterns)),
+    path("", include("scrutiny.web.plans.urls")),
+    path("", include("scrutiny.web.work.urls")),
 ]

@@ -65,11 +65,15 @@ REPLACING_AUTHENTICATOR = "accounts_replacing_authenticator"
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # The site's root is where an anonymous visitor starts: after signing in, people
+    # land on what waits for them (My work) instead.
+    if candidate == "/":
+        candidate = ""
+    if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url("inspections:list")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @public
@@ -111,7 +115,11 @@ def _to_second_factor(next_url: str) -> HttpResponse:
 def sign_out_view(request: HttpRequest) -> HttpResponse:
     user_sign_out(request=request)
     messages.info(request, "You have signed out.")
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    # Unsent drafts (notes about children) must not stay for the next person on this
+    # browser: drafts.js clears them as the form is sent; this covers a page without it.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @password_only

@@ -595,6 +595,8 @@ class ReadingApi(APIView):
                 reading_save(**args)
         except StaleEdit:
             return Response({"errors": [StaleEdit.message]}, status=status.HTTP_409_CONFLICT)
+        except Refused as exc:  # the evaluations are agreed or signed off: not submitted
+            raise _refused(exc) from None
         except ReadingIncomplete as exc:
             raise ValidationError(
                 {"ratings": [f"Not rated (rate, or mark not applicable): {', '.join(exc.missing)}"]}

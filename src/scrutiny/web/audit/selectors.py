@@ -25,6 +25,23 @@ def _json(value: object) -> str:
     return "" if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+def audit_values(value: object) -> str:
+    """Before/after values as one line of text for the trail page.
+
+    Built here, not in the template: `{% for k, v in data.items %}` looks the key
+    `items` up first, so an event whose data has a key named `items` (a survey
+    import's mapping does) broke the page. Anything an event may hold renders.
+    """
+    if value is None or value == {}:
+        return ""
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{key}: {item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)}"
+            for key, item in value.items()
+        )
+    return value if isinstance(value, str) else _json(value)
+
+
 def audit_events_csv(*, events: Iterable[AuditEvent]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -40,8 +57,9 @@ def audit_events_csv(*, events: Iterable[AuditEvent]) -> str:
                     e.object_type,
                     e.object_id,
                     e.summary,
-                    "" if e.before is None else e.before,
-                    "" if e.after is None else e.after,
+                    # JSON, not Python's repr: a spreadsheet or a script reads it back.
+                    _json(e.before),
+                    _json(e.after),
                 )
             ]
         )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from scrutiny.core.bundle import SUMMARY_MAX
 from scrutiny.core.methodology import Scale
 from scrutiny.web.evidence.models import Evidence
 
@@ -95,7 +96,9 @@ class JudgementForm(forms.Form):
 
 class ConcernRaiseForm(forms.Form):
     summary = forms.CharField(
-        max_length=300, label="Summary", help_text="One sentence; no child's or family's name."
+        max_length=SUMMARY_MAX,
+        label="Summary",
+        help_text="One sentence; no child's or family's name.",
     )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), required=False, label="What was found"

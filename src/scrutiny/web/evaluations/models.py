@@ -1,6 +1,6 @@
 """The team's evaluation inputs and their moderation.
 
-Concerns, group evaluations, proposals and the team's judgement are what the bundle
+Concerns, group evaluations, proposals and the team's judgements are what the bundle
 holds (bundle_io maps them); rationale, citations, who and when are kept beside them.
 The evaluation itself (caps, limiters, pending reasons) is computed by the domain core
 (scrutiny.core.evaluation) and never stored, so it cannot drift from the data; only a
@@ -88,21 +88,30 @@ class ProposedEvaluation(models.Model):
         ]
 
 
-class JudgementReason(models.Model):
-    """Why the team decided a judgement as it did. The decision itself lives on the
-    inspection (`children_not_safe_concerning`), where the bundle import put it."""
+class TeamJudgement(models.Model):
+    """A judgement the programme leaves to the team (its `[[judgements]]`), such as
+    whether the number of children who do not feel safe is a concerning number.
+
+    Keyed by the programme's judgement id; no row means not yet decided. It is an input
+    to the engine (the bundle's `team_judgements`), so it changes only through
+    `team_judgement_record`, which refuses while the evaluations are agreed or signed off.
+    """
 
     inspection = models.ForeignKey(
-        "inspections.Inspection", on_delete=models.CASCADE, related_name="judgement_reasons"
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="team_judgements"
     )
     judgement = models.CharField(max_length=80)
-    reason = models.TextField()
-    decided_by = models.CharField(max_length=150)
-    decided_at = models.DateTimeField()
+    decision = models.BooleanField()
+    # Empty for a judgement that arrived in an imported bundle (the format has no reason).
+    reason = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "judgement"], name="one_reason_each")
+            models.UniqueConstraint(fields=["inspection", "judgement"], name="one_judgement_each")
         ]
 
 

@@ -17,17 +17,19 @@ from scrutiny.core import signoff
 from scrutiny.core.bundle import Bundle
 from scrutiny.core.evaluation import Evaluation, IndicatorEvaluation, evaluate
 from scrutiny.core.methodology import EvaluatedIndicator, Programme, Scale, load_programme
+from scrutiny.core.refusal import Refused
 from scrutiny.core.statistics import agreed_readings
 from scrutiny.core.sufficiency import Flag, check_sufficiency, evidence_for_indicator
+from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.evaluations.models import (
     GroupEvaluation,
-    JudgementReason,
     Moderation,
     ProposedEvaluation,
     SignificantConcern,
+    TeamJudgement,
 )
 from scrutiny.web.evidence.models import Evidence
-from scrutiny.web.inspections.bundle_io import CHILDREN_NOT_SAFE, inspection_bundle
+from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection
 
 
@@ -46,13 +48,78 @@ def core_moderation(row: Moderation) -> signoff.Moderation:
             recorded_by=row.agreed_by,
             snapshot=signoff.Freeze.from_json(row.agreed_snapshot),
         )
+    signer = row.signed_off_by
     return signoff.Moderation(
         stage=signoff.Stage(row.stage),
         meeting=meeting,
-        signed_off_by=row.signed_off_by.get_username() if row.signed_off_by else None,
+        # Only the refusals' sentences use it: people by their full name.
+        signed_off_by=(signer.get_full_name() or signer.get_username()) if signer else None,
         flags_accepted_because=row.flags_accepted_because,
         freeze=signoff.Freeze.from_json(row.freeze) if row.freeze else None,
     )
+
+
+def inputs_lock_reasons(*, inspection: Inspection) -> list[str]:
+    """Why no input the engine reads may change now (empty: they may).
+
+    One answer for every input (proposals, group evaluations, judgements, serious
+    failings, readings, survey responses): agreed or signed-off evaluations are locked
+    until reopened with a reason. Services refuse with these; forms show them instead
+    of their save button.
+    """
+    try:
+        signoff.ensure_editable(core_moderation(moderation_for(inspection=inspection)))
+    except Refused as refused:
+        return refused.reasons
+    return []
+
+
+def ensure_inputs_editable(*, inspection: Inspection) -> None:
+    """Refuse (Refused) a change to an engine input while the evaluations are locked.
+    Call it inside the writing transaction, so a lock taken meanwhile is seen."""
+    reasons = inputs_lock_reasons(inspection=inspection)
+    if reasons:
+        raise Refused(reasons)
+
+
+def _involvement_of(event: dict[str, Any]) -> signoff.Involvement | None:
+    person, kind, subject = event["actor_name"], event["object_type"], event["object_id"]
+    after = event["after"] or {}
+    if kind == "proposed_evaluation":
+        return signoff.Involvement(person, "proposal", subject)
+    if kind in ("group_evaluation", "team_judgement", "record_reading"):
+        return signoff.Involvement(person, kind, subject)
+    if kind == "significant_concern" and "serious_failing" in after:
+        return signoff.Involvement(person, "serious_failing", subject)
+    if kind == "survey_import" and event["action"] == AuditEvent.Action.IMPORT and after:
+        return signoff.Involvement(person, "survey_response", subject)
+    if kind == "moderation" and after.get("stage") == signoff.Stage.AGREED:
+        return signoff.Involvement(person, "agreement")
+    return None
+
+
+def involvement(*, inspection: Inspection) -> list[signoff.Involvement]:
+    """Everyone's part in the evaluations over their whole history, from the audit
+    trail: the trail is append-only, so a later re-save cannot hide an earlier author."""
+    events = (
+        AuditEvent.objects.filter(
+            inspection=inspection,
+            object_type__in=(
+                "proposed_evaluation",
+                "group_evaluation",
+                "team_judgement",
+                "record_reading",
+                "significant_concern",
+                "survey_import",
+                "moderation",
+            ),
+        )
+        .exclude(action=AuditEvent.Action.VIEW)
+        .order_by("id")
+        .values("actor_name", "object_type", "object_id", "action", "after")
+    )
+    found = (_involvement_of(e) for e in events)
+    return list(dict.fromkeys(i for i in found if i is not None))
 
 
 def evidence_citations(*, inspection: Inspection) -> dict[str, list[str]]:
@@ -123,8 +190,10 @@ class Workspace:
     groups: list[GroupRow]
     flags: list[Flag]
     concerns: list[SignificantConcern]
-    judgement: dict[str, Any]
+    judgement: dict[str, Any] | None
     moderation: Moderation
+    # Why inputs may not change now (agreed or signed off); empty while they may.
+    locked: list[str] = field(default_factory=list)
     proposals: dict[str, ProposedEvaluation] = field(default_factory=dict)
     # Since sign-off: what changed, and whether recomputing still gives the frozen result.
     changes: list[str] = field(default_factory=list)
@@ -135,7 +204,9 @@ class Workspace:
     changes_since_meeting: list[str] = field(default_factory=list)
 
 
-def _indicator_rows(evaluation: Evaluation, scale: Scale) -> list[dict[str, Any]]:
+def _indicator_rows(
+    evaluation: Evaluation, scale: Scale, stage: str = Moderation.Stage.PROPOSED
+) -> list[dict[str, Any]]:
     def label(value: int | None) -> str | None:
         return None if value is None else scale.label(value)
 
@@ -147,6 +218,7 @@ def _indicator_rows(evaluation: Evaluation, scale: Scale) -> list[dict[str, Any]
             "cap": label(ind.cap),
             "final": label(ind.final),
             "status": ind.status,
+            "status_words": signoff.status_words(ind.status, signoff.Stage(stage)),
             "explanation": explain_final(ind, scale),
             "checks": [
                 {
@@ -179,7 +251,7 @@ def evaluation_workspace(*, inspection: Inspection) -> Workspace:
         programme=programme,
         bundle=bundle,
         evaluation=evaluation,
-        indicators=_indicator_rows(evaluation, programme.scale),
+        indicators=_indicator_rows(evaluation, programme.scale, moderation.stage),
         groups=groups,
         flags=check_sufficiency(
             bundle, programme, citations=evidence_citations(inspection=inspection)
@@ -190,6 +262,7 @@ def evaluation_workspace(*, inspection: Inspection) -> Workspace:
         proposals={
             p.indicator: p for p in ProposedEvaluation.objects.filter(inspection=inspection)
         },
+        locked=inputs_lock_reasons(inspection=inspection),
     )
     if moderation.stage == Moderation.Stage.AGREED and moderation.agreed_snapshot:
         agreed = signoff.Freeze.from_json(moderation.agreed_snapshot)
@@ -213,18 +286,22 @@ def evaluation_workspace(*, inspection: Inspection) -> Workspace:
 
 def judgement_view(
     *, inspection: Inspection, programme: Programme, evaluation: Evaluation
-) -> dict[str, Any]:
-    judgement = next(j for j in programme.judgements if j.id == CHILDREN_NOT_SAFE)
+) -> dict[str, Any] | None:
+    """The programme's judgement beside the figures behind it and the team's record
+    (None for a programme that leaves no judgement to the team)."""
+    if not programme.judgements:
+        return None
+    judgement = programme.judgements[0]
     share = evaluation.statistics.get(judgement.statistic) if judgement.statistic else None
+    alert = evaluation.alert_for(judgement.statistic) if judgement.statistic else None
+    record = TeamJudgement.objects.filter(inspection=inspection, judgement=judgement.id).first()
     return {
         "id": judgement.id,
         "question": judgement.question,
         "help": judgement.help,
-        "figures": share.sentence() if share else "",
-        "decision": inspection.children_not_safe_concerning,
-        "reason": JudgementReason.objects.filter(
-            inspection=inspection, judgement=judgement.id
-        ).first(),
+        "figures": alert.sentence() if alert else share.sentence() if share else "",
+        "decision": None if record is None else record.decision,
+        "record": record,
     }
 
 
@@ -250,7 +327,10 @@ def indicator_page(*, inspection: Inspection, indicator: str) -> IndicatorPage:
         raise Http404
     bundle = inspection_bundle(inspection=inspection)
     evaluation = evaluate(bundle, programme)
-    row = next(r for r in _indicator_rows(evaluation, programme.scale) if r["id"] == indicator)
+    stage = moderation_for(inspection=inspection).stage
+    row = next(
+        r for r in _indicator_rows(evaluation, programme.scale, stage) if r["id"] == indicator
+    )
     idents = [e.id for e in evidence_for_indicator(bundle, programme, indicator)]
     notes = list(
         Evidence.objects.filter(inspection=inspection, ident__in=idents).order_by("position")

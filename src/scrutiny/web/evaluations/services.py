@@ -5,8 +5,11 @@ change; edits carry the version the person started from and are refused (StaleEd
 if someone saved in between; what may happen is decided by the domain core
 (scrutiny.core.signoff), which raises Refused with its reasons.
 
-Significant concerns are never locked by sign-off: a child at risk now cannot wait for
-a reopening. A concern changed after sign-off shows as a difference against it.
+Every input the engine reads is locked while the evaluations are agreed or signed off
+(`ensure_inputs_editable`); reopening, with a reason, is the only way back. Raising,
+escalating and resolving a significant concern stay open at all times, since a child at
+risk now cannot wait for a reopening: the engine reads a concern only once it is a
+serious failing, and that decision is locked like every other input.
 """
 
 import re
@@ -24,21 +27,23 @@ from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import actor_name, audit_record
 from scrutiny.web.evaluations.models import (
     GroupEvaluation,
-    JudgementReason,
     Moderation,
     ProposedEvaluation,
     SignificantConcern,
+    TeamJudgement,
 )
 from scrutiny.web.evaluations.selectors import (
     core_moderation,
+    ensure_inputs_editable,
     evidence_citations,
-    moderation_for,
+    involvement,
 )
 from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.inspections.access import role_in
-from scrutiny.web.inspections.bundle_io import CHILDREN_NOT_SAFE, inspection_bundle
+from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
+from scrutiny.web.work.notifications import notify_sign_off
 
 Refused = signoff.Refused
 
@@ -55,10 +60,6 @@ def _bump(model: type[Model], pk: int, expected_version: int, **changes: Any) ->
 def _moderation_row(inspection: Inspection) -> Moderation:
     row, _ = Moderation.objects.get_or_create(inspection=inspection)
     return row
-
-
-def _ensure_editable(inspection: Inspection) -> None:
-    signoff.ensure_editable(core_moderation(moderation_for(inspection=inspection)))
 
 
 def _point(inspection: Inspection, value: int | None) -> str:
@@ -87,7 +88,7 @@ def proposal_record(
     if load_programme(inspection.programme).evaluated_indicator(indicator) is None:
         raise ValueError(f"{inspection.programme} does not evaluate {indicator!r}")
     with transaction.atomic():
-        _ensure_editable(inspection)
+        ensure_inputs_editable(inspection=inspection)
         row = ProposedEvaluation.objects.filter(inspection=inspection, indicator=indicator).first()
         before = None
         if row is None:
@@ -154,7 +155,7 @@ def group_evaluation_record(
         raise ValueError(f"{inspection.programme} has no care group {care_group!r}")
     label = programme.care_group_label(care_group).lower()
     with transaction.atomic():
-        _ensure_editable(inspection)
+        ensure_inputs_editable(inspection=inspection)
         row = GroupEvaluation.objects.filter(inspection=inspection, care_group=care_group).first()
         before = None
         if row is not None:
@@ -229,47 +230,74 @@ def team_judgement_record(
     decision: bool | None,
     reason: str,
     expected_version: int,
-) -> None:
-    """Record the team's judgement (None: not yet decided) with the reason for it.
+) -> TeamJudgement | None:
+    """Record the team's answer to one of the programme's judgements, with the reason,
+    who and when; `decision` None withdraws it (not yet decided).
 
-    The decision is stored on the inspection, where the bundle keeps it, so the
-    inspection's version guards it.
+    `expected_version` is the record's (0: none existed), so two people judging at once
+    cannot overwrite each other.
     """
-    if judgement != CHILDREN_NOT_SAFE:
-        raise ValueError(f"no judgement {judgement!r}")
+    programme = load_programme(inspection.programme)
+    found = next((j for j in programme.judgements if j.id == judgement), None)
+    if found is None:
+        raise ValueError(f"{inspection.programme} has no judgement {judgement!r}")
     if decision is not None and not reason.strip():
         raise Refused(["Give the reason for the team's judgement"])
+    words = {True: "a concerning number", False: "not a concerning number", None: "undecided"}
     with transaction.atomic():
-        _ensure_editable(inspection)
-        before = Inspection.objects.values_list("children_not_safe_concerning", flat=True).get(
-            pk=inspection.pk
-        )
-        old_reason = (
-            JudgementReason.objects.filter(inspection=inspection, judgement=judgement)
-            .values_list("reason", flat=True)
-            .first()
-        )
-        _bump(Inspection, inspection.pk, expected_version, children_not_safe_concerning=decision)
-        JudgementReason.objects.filter(inspection=inspection, judgement=judgement).delete()
-        if decision is not None:
-            JudgementReason.objects.create(
-                inspection=inspection,
-                judgement=judgement,
+        ensure_inputs_editable(inspection=inspection)
+        row = TeamJudgement.objects.filter(inspection=inspection, judgement=judgement).first()
+        if (row.version if row else 0) != expected_version:
+            raise StaleEdit
+        before = None if row is None else {"decision": words[row.decision], "reason": row.reason}
+        if row is None and decision is None:
+            return None
+        if decision is None:
+            assert row is not None
+            row.delete()
+        elif row is None:
+            try:
+                with transaction.atomic():
+                    row = TeamJudgement.objects.create(
+                        inspection=inspection,
+                        judgement=judgement,
+                        decision=decision,
+                        reason=reason.strip(),
+                        decided_by=actor_name(actor),
+                        decided_at=timezone.now(),
+                    )
+            except IntegrityError:
+                raise StaleEdit from None
+        else:
+            _bump(
+                TeamJudgement,
+                row.pk,
+                expected_version,
+                decision=decision,
                 reason=reason.strip(),
                 decided_by=actor_name(actor),
                 decided_at=timezone.now(),
             )
-        words = {True: "a concerning number", False: "not a concerning number", None: "undecided"}
+            row.refresh_from_db()
         audit_record(
             actor=actor,
             inspection=inspection,
-            action=AuditEvent.Action.CHANGE,
+            action=(
+                AuditEvent.Action.DELETE
+                if decision is None
+                else AuditEvent.Action.CHANGE
+                if before
+                else AuditEvent.Action.CREATE
+            ),
             object_type="team_judgement",
             object_id=judgement,
-            summary=f"Judged the number of children who do not feel safe: {words[decision]}",
-            before={"decision": words[before], "reason": old_reason or ""},
-            after={"decision": words[decision], "reason": reason.strip()},
+            summary=f"Judged: {found.question} {words[decision].capitalize()}",
+            before=before,
+            after=None
+            if decision is None
+            else {"decision": words[decision], "reason": reason.strip()},
         )
+    return None if decision is None else row
 
 
 # The significant concerns log.
@@ -331,6 +359,7 @@ def concern_raise(
 
 def _concern_change(
     *,
+    locked: bool = False,
     actor: Any,
     concern: SignificantConcern,
     expected_version: int,
@@ -338,6 +367,8 @@ def _concern_change(
     changes: dict[str, Any],
 ) -> SignificantConcern:
     with transaction.atomic():
+        if locked:
+            ensure_inputs_editable(inspection=concern.inspection)
         before = _concern_state(SignificantConcern.objects.get(pk=concern.pk))
         _bump(SignificantConcern, concern.pk, expected_version, **changes)
         concern.refresh_from_db()
@@ -375,11 +406,13 @@ def concern_escalate(
 def concern_mark_serious_failing(
     *, actor: Any, concern: SignificantConcern, serious: bool, reason: str, expected_version: int
 ) -> SignificantConcern:
-    """Mark (or unmark) a concern as a serious failing; both need a reason."""
+    """Mark (or unmark) a concern as a serious failing; both need a reason. It caps QI
+    2.1, so it is locked with the other inputs while the evaluations are agreed."""
     if not reason.strip():
         raise Refused(["Give the reason for this decision"])
     verb = "Marked" if serious else "No longer marked"
     return _concern_change(
+        locked=True,
         actor=actor,
         concern=concern,
         expected_version=expected_version,
@@ -467,13 +500,15 @@ def evaluations_agree(
             bundle=inspection_bundle(inspection=inspection),
             programme=programme,
         )
-        return _transition(
+        agreed = _transition(
             actor=actor,
             inspection=inspection,
             expected_version=expected_version,
             moved=moved,
             row=row,
         )
+        notify_sign_off(inspection=inspection)
+        return agreed
 
 
 def evaluations_sign_off(
@@ -483,16 +518,11 @@ def evaluations_sign_off(
     with transaction.atomic():
         row = _moderation_row(inspection)
         bundle = inspection_bundle(inspection=inspection)
-        proposers = dict(
-            ProposedEvaluation.objects.filter(inspection=inspection).values_list(
-                "indicator", "proposed_by"
-            )
-        )
         moved = signoff.sign_off(
             core_moderation(row),
             by=actor_name(actor),
             role=role_in(user=actor, inspection=inspection),
-            proposers=proposers,
+            involvement=involvement(inspection=inspection),
             bundle=bundle,
             programme=programme,
             flags=check_sufficiency(

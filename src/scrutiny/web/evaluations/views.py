@@ -19,9 +19,18 @@ from scrutiny.web.evaluations.models import GroupEvaluation
 from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
-from scrutiny.web.inspections.bundle_io import CHILDREN_NOT_SAFE
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.rules import inspection_permission
+
+
+def _read_only(form: Form, inspection: Inspection) -> list[str]:
+    """While the evaluations are locked, an input's form shows what is recorded, read
+    only, with the reason instead of a save button (a save would be refused anyway)."""
+    reasons = selectors.inputs_lock_reasons(inspection=inspection)
+    if reasons:
+        for field in form.fields.values():
+            field.disabled = True
+    return reasons
 
 
 def _form_page(
@@ -38,6 +47,13 @@ def _form_page(
 @inspection_permission(roles.VIEW_EVALUATIONS)
 def workspace_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     workspace = selectors.evaluation_workspace(inspection=inspection)
+    # The workspace quotes the care groups' rationales and the concerns' summaries.
+    audit_read(
+        actor=request.user,
+        inspection=inspection,
+        object_type="evaluation",
+        summary="Viewed the evaluation workspace",
+    )
     return render(
         request,
         "evaluations/workspace.html",
@@ -76,6 +92,7 @@ def indicator_view(request: HttpRequest, inspection: Inspection, indicator: str)
             "version": proposal.version if proposal else 0,
         },
     )
+    locked = _read_only(form, inspection)
     status = 0
     if request.method == "POST":
         if not can_propose:
@@ -102,7 +119,13 @@ def indicator_view(request: HttpRequest, inspection: Inspection, indicator: str)
     return render(
         request,
         "evaluations/indicator.html",
-        {"inspection": inspection, "page": page, "form": form, "can_propose": can_propose},
+        {
+            "inspection": inspection,
+            "page": page,
+            "form": form,
+            "can_propose": can_propose,
+            "locked": locked,
+        },
         status=status or (422 if form.errors else 200),
     )
 
@@ -115,6 +138,14 @@ def group_view(request: HttpRequest, inspection: Inspection, care_group: str) ->
         raise Http404
     row = GroupEvaluation.objects.filter(inspection=inspection, care_group=care_group).first()
     notes = list(Evidence.objects.filter(inspection=inspection).order_by("position"))
+    # The form lists every evidence note's full text to cite.
+    audit_read(
+        actor=request.user,
+        inspection=inspection,
+        object_type="evidence",
+        object_id=care_group,
+        summary=f"Viewed the evidence to evaluate the wellbeing of {group.label.lower()}",
+    )
     form = forms.GroupEvaluationForm(
         request.POST if request.method == "POST" else None,
         scale=programme.scale,
@@ -126,6 +157,7 @@ def group_view(request: HttpRequest, inspection: Inspection, care_group: str) ->
             "version": row.version if row else 0,
         },
     )
+    locked = _read_only(form, inspection)
     status = 0
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -153,24 +185,28 @@ def group_view(request: HttpRequest, inspection: Inspection, care_group: str) ->
         intro=group.description,
         citing=True,
         submit="Save evaluation",
+        locked=locked,
     )
 
 
 @inspection_permission(roles.MODERATE)
 def judgement_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
-    programme = load_programme(inspection.programme)
     workspace = selectors.evaluation_workspace(inspection=inspection)
     judgement = workspace.judgement
+    if judgement is None:
+        raise Http404  # the programme leaves no judgement to the team
+    record = judgement["record"]
     decided = judgement["decision"]
     form = forms.JudgementForm(
         request.POST if request.method == "POST" else None,
         initial={
             "decision": "" if decided is None else ("yes" if decided else "no"),
-            "reason": judgement["reason"].reason if judgement["reason"] else "",
-            "version": inspection.version,
+            "reason": record.reason if record else "",
+            "version": record.version if record else 0,
         },
     )
     form.fields["decision"].label = judgement["question"]
+    locked = _read_only(form, inspection)
     status = 0
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -180,7 +216,7 @@ def judgement_view(request: HttpRequest, inspection: Inspection) -> HttpResponse
             lambda: services.team_judgement_record(
                 actor=request.user,
                 inspection=inspection,
-                judgement=CHILDREN_NOT_SAFE,
+                judgement=judgement["id"],
                 decision=decision,
                 reason=d["reason"],
                 expected_version=d["version"],
@@ -189,20 +225,28 @@ def judgement_view(request: HttpRequest, inspection: Inspection) -> HttpResponse
         if not status:
             messages.success(request, "The team's judgement is saved.")
             return redirect("evaluations:workspace", inspection_id=inspection.pk)
+    figures = judgement["figures"]
     return _form_page(
         request,
         inspection,
         status,
         form=form,
         heading="Do children feel safe? The team's judgement",
-        intro=f"{judgement['figures'][:1].upper()}{judgement['figures'][1:]}. {judgement['help']}",
+        intro=f"{figures[:1].upper()}{figures[1:]}. {judgement['help']}",
         submit="Save judgement",
-        programme=programme,
+        locked=locked,
     )
 
 
 @inspection_permission(roles.VIEW_CONCERNS)
 def concern_list_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+    # A concern's summary is about a child's safety.
+    audit_read(
+        actor=request.user,
+        inspection=inspection,
+        object_type="significant_concern",
+        summary="Viewed the significant concerns",
+    )
     return render(
         request,
         "evaluations/concerns.html",
@@ -237,10 +281,21 @@ def concern_raise_view(request: HttpRequest, inspection: Inspection) -> HttpResp
 @inspection_permission(roles.VIEW_CONCERNS)
 def concern_view(request: HttpRequest, inspection: Inspection, concern_id: int) -> HttpResponse:
     concern = selectors.access_concern_by_id(inspection=inspection, concern_id=concern_id)
+    _concern_read(request, inspection, concern, "Viewed")
     return render(
         request,
         "evaluations/concern.html",
         {"inspection": inspection, "concern": concern, "can": inspection.viewer_permissions},
+    )
+
+
+def _concern_read(request: HttpRequest, inspection: Inspection, concern: Any, how: str) -> None:
+    audit_read(
+        actor=request.user,
+        inspection=inspection,
+        object_type="significant_concern",
+        object_id=concern.pk,
+        summary=f"{how} significant concern {concern.ident}",
     )
 
 
@@ -263,6 +318,8 @@ def concern_action_view(
     if action not in _CONCERN_ACTIONS:
         raise Http404
     form_class, verb, service = _CONCERN_ACTIONS[action]
+    if request.method != "POST":
+        _concern_read(request, inspection, concern, f"Opened to {verb.lower()}")
     initial: dict[str, Any] = {"version": concern.version}
     if action == "serious-failing":
         initial |= {
@@ -270,6 +327,8 @@ def concern_action_view(
             "reason": concern.serious_failing_reason,
         }
     form = form_class(request.POST or None, initial=initial)
+    # Whether a concern is a serious failing caps QI 2.1: locked with the other inputs.
+    locked = _read_only(form, inspection) if action == "serious-failing" else []
     status = 0
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
@@ -292,6 +351,7 @@ def concern_action_view(
         intro=concern.summary,
         submit="Save",
         current="concerns",
+        locked=locked,
     )
 
 

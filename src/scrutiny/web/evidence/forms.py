@@ -5,9 +5,16 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from scrutiny.core.bundle import TEXT_MAX
 from scrutiny.core.methodology import Programme
 from scrutiny.web.evidence.models import Evidence
-from scrutiny.web.evidence.selectors import NO_CARE_GROUP, EvidenceFilters, indicator_label
+from scrutiny.web.evidence.selectors import (
+    NO_CARE_GROUP,
+    SEARCH_LENGTH_MAX,
+    SEARCH_WORDS_MAX,
+    EvidenceFilters,
+    indicator_label,
+)
 from scrutiny.web.evidence.services import ACCEPTED
 from scrutiny.web.evidence.uploads import FILES_PER_SAVE
 from scrutiny.web.inspections.forms import DateInput
@@ -75,7 +82,7 @@ class EvidenceNoteForm(forms.Form):
     )
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=10_000,
+        max_length=TEXT_MAX,
         label="Evidence",
         help_text="What you saw, heard or read. Record staff by their role; never name a "
         "child or family.",
@@ -122,9 +129,14 @@ class EvidenceFilterForm(forms.Form):
 
     q = forms.CharField(
         required=False,
-        max_length=200,
+        max_length=SEARCH_LENGTH_MAX,
         label="Search evidence",
-        help_text="Words in the note, its source or an attached file's name; or a note id.",
+        help_text="Words in the note, its source or an attached file's name; or a note id. "
+        f"Up to {SEARCH_WORDS_MAX} words.",
+        error_messages={
+            "max_length": f"Search for at most {SEARCH_LENGTH_MAX} characters "
+            "(this search has %(show_value)d). Use fewer or shorter words."
+        },
     )
     question = forms.TypedChoiceField(
         choices=[], coerce=int, empty_value=None, required=False, label="Inspection question"
@@ -145,6 +157,17 @@ class EvidenceFilterForm(forms.Form):
             (NO_CARE_GROUP, "Not about one care group"),
             *care_group_choices(programme),
         ]
+
+    def clean_q(self) -> str:
+        text: str = self.cleaned_data["q"]
+        words = len(text.split())
+        if words > SEARCH_WORDS_MAX:
+            raise forms.ValidationError(
+                f"Search for at most {SEARCH_WORDS_MAX} words (this search has {words}). "
+                "Notes are found when they contain every word, so a few telling words "
+                "find them best."
+            )
+        return text
 
     def filters(self) -> EvidenceFilters:
         data = self.cleaned_data if self.is_valid() else {}

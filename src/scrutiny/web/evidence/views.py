@@ -16,6 +16,7 @@ from scrutiny.core.coverage import TargetCoverage
 from scrutiny.core.methodology import Programme, indicator_text, load_programme
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.downloads import name_download
 from scrutiny.web.evidence.forms import (
     BulkTagForm,
     EvidenceEditForm,
@@ -552,10 +553,9 @@ def attachment_download_view(
     )
     response = FileResponse(
         handle,
-        as_attachment=True,
-        filename=attachment.file_name,
         content_type=attachment.content_type,
     )
+    name_download(response, attachment.file_name)
     # Never shown inline, never guessed at, never kept by a shared cache.
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

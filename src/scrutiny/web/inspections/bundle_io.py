@@ -18,14 +18,17 @@ from django.db import transaction
 from scrutiny.core.bundle import FORMAT, Bundle, BundleInvalid, dump_bundle, parse_bundle
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
-from scrutiny.web.evaluations.models import GroupEvaluation, ProposedEvaluation, SignificantConcern
+from scrutiny.web.evaluations.models import (
+    GroupEvaluation,
+    ProposedEvaluation,
+    SignificantConcern,
+    TeamJudgement,
+)
 from scrutiny.web.evidence.models import Evidence, EvidenceIndicator, EvidenceQuestion
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.records.models import Rating, RecordReading
 from scrutiny.web.reports.bundle_rows import report_rows_create, report_section_data
 from scrutiny.web.surveys.models import Answer, SurveyResponse
-
-CHILDREN_NOT_SAFE = "children_not_safe_concerning"
 
 
 def bundle_import(*, actor: Any, data: bytes | str) -> Inspection:
@@ -54,6 +57,10 @@ def bundle_import(*, actor: Any, data: bytes | str) -> Inspection:
                 "report_statements": len(bundle.report.statements()) if bundle.report else 0,
             },
         )
+        # The bundle holds no timetable: the programme's, dated from the inspection's start.
+        from scrutiny.web.plans.services import plan_create
+
+        plan_create(actor=actor, inspection=inspection, notification_date=inspection.start)
     return inspection
 
 
@@ -63,7 +70,6 @@ def _create_rows(bundle: Bundle) -> Inspection:
         partnership=bundle.inspection.partnership,
         programme=bundle.programme,
         start=bundle.inspection.start,
-        children_not_safe_concerning=bundle.team_judgements.get(CHILDREN_NOT_SAFE),
     )
     readings = RecordReading.objects.bulk_create(
         RecordReading(
@@ -144,6 +150,11 @@ def _create_rows(bundle: Bundle) -> Inspection:
         ProposedEvaluation(inspection=inspection, indicator=indicator, value=value)
         for indicator, value in bundle.proposed_evaluations.items()
     )
+    # The bundle carries the decision only: no reason, person or time to put beside it.
+    TeamJudgement.objects.bulk_create(
+        TeamJudgement(inspection=inspection, judgement=judgement, decision=decision)
+        for judgement, decision in bundle.team_judgements.items()
+    )
     report_rows_create(inspection=inspection, section=bundle.report, evidence=notes)
     return inspection
 
@@ -213,9 +224,6 @@ def inspection_bundle_data(*, inspection: Inspection) -> dict[str, Any]:
     ):
         indicators[evidence_id].append(indicator)
 
-    judgements = {}
-    if inspection.children_not_safe_concerning is not None:
-        judgements[CHILDREN_NOT_SAFE] = inspection.children_not_safe_concerning
     section = report_section_data(inspection=inspection)
     report = {} if section is None else {"report": section}
     return {
@@ -290,7 +298,11 @@ def inspection_bundle_data(*, inspection: Inspection) -> dict[str, Any]:
             .order_by("id")
             .values_list("indicator", "value")
         ),
-        "team_judgements": judgements,
+        "team_judgements": dict(
+            TeamJudgement.objects.filter(inspection=inspection)
+            .order_by("id")
+            .values_list("judgement", "decision")
+        ),
         **report,
     }
 

@@ -1,17 +1,8 @@
 from django import forms
 
+from scrutiny.core.bundle import REFERENCE_MAX, REFERENCE_RULE, reference_problem
 from scrutiny.core.methodology import available_programmes
-from scrutiny.web.inspections.models import Phase, Role
-
-JUDGEMENT_CHOICES = [
-    ("", "Not yet decided"),
-    ("true", "Yes, a concerning number"),
-    ("false", "No, not a concerning number"),
-]
-
-
-def _judgement(value: str) -> bool | None:
-    return {"true": True, "false": False}.get(value)
+from scrutiny.web.inspections.models import Role
 
 
 class DateInput(forms.DateInput):
@@ -24,39 +15,63 @@ class DateInput(forms.DateInput):
 
 
 class InspectionCreateForm(forms.Form):
-    reference = forms.CharField(max_length=40, help_text="For example JI-0042")
+    reference = forms.CharField(
+        max_length=REFERENCE_MAX, help_text=f"{REFERENCE_RULE[0].upper()}{REFERENCE_RULE[1:]}."
+    )
     partnership = forms.CharField(max_length=200, label="Community planning partnership")
     programme = forms.ChoiceField(choices=[])
-    start = forms.DateField(widget=DateInput, label="Start date")
+    start = forms.DateField(
+        widget=DateInput,
+        label="Start date",
+        help_text="The notification date: the timetable's week 1 counts from it.",
+    )
     end = forms.DateField(widget=DateInput, label="End date", required=False)
-    phase = forms.ChoiceField(choices=Phase.choices, initial=Phase.SCOPING)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["programme"].choices = [(p, p) for p in available_programmes()]
+
+    def clean_reference(self) -> str:
+        # It becomes part of file names and links: the bundle's own rule (core.bundle).
+        reference: str = self.cleaned_data["reference"]
+        problem = reference_problem(reference)
+        if problem:
+            raise forms.ValidationError(f"The reference may have {problem}.")
+        return reference
 
 
 class InspectionEditForm(forms.Form):
     partnership = forms.CharField(max_length=200, label="Community planning partnership")
     start = forms.DateField(widget=DateInput, label="Start date")
     end = forms.DateField(widget=DateInput, label="End date", required=False)
-    phase = forms.ChoiceField(choices=Phase.choices, widget=forms.RadioSelect)
-    children_not_safe_concerning = forms.TypedChoiceField(
-        choices=JUDGEMENT_CHOICES,
-        coerce=_judgement,
-        empty_value=None,
-        required=False,
-        label="Is the number of children and young people who say they do not feel safe "
-        "a concerning number?",
-        help_text="The team's recorded judgement. There is no published threshold.",
-    )
     # The version the editor started from (optimistic locking).
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+# No role is chosen for the person adding a member: a slip would make someone lead.
+ROLE_CHOICES = [("", "Choose a role"), *Role.choices]
+
+
 class MembershipAddForm(forms.Form):
-    username = forms.CharField(max_length=150, label="Username")
-    role = forms.ChoiceField(choices=Role.choices)
+    username = forms.CharField(
+        max_length=150,
+        label="Username",
+        error_messages={"required": "Enter the username of the person to add."},
+    )
+    role = forms.ChoiceField(
+        choices=ROLE_CHOICES,
+        label="Role in this inspection",
+        error_messages={"required": "Choose the person's role in this inspection."},
+    )
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        label="Role in this inspection",
+        error_messages={"required": "Choose the person's new role."},
+    )
 
 
 class BundleImportForm(forms.Form):

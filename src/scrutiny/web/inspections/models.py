@@ -27,8 +27,6 @@ class Inspection(models.Model):
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.SCOPING)
-    # team_judgements.children_not_safe_concerning: None until the team decides.
-    children_not_safe_concerning = models.BooleanField(null=True, blank=True)
     # Optimistic locking: every change bumps it; a save based on an older one is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -131,6 +131,22 @@ ROLE_PERMISSIONS[Role.PARTNERSHIP_CONTACT] |= {READ_SHARED_DRAFT, COMMENT_ON_DRA
 ADMINISTRATOR_PERMISSIONS = frozenset({VIEW, EDIT, MANAGE_TEAM, MANAGE_REPORT_TEMPLATE})
 
 
+# The inspection's timetable (scrutiny.web.plans): the team reads it; the lead inspector
+# and the site administrator (no case data in it) move its dates and record stages done.
+# The partnership's own view of what is asked of it comes with its own pages.
+VIEW_PLAN = "plan.view"
+EDIT_PLAN = "plan.edit"
+for _role in (
+    Role.LEAD_INSPECTOR,
+    Role.INSPECTOR,
+    Role.YOUNG_INSPECTION_VOLUNTEER,
+    Role.QUALITY_ASSURER,
+):
+    ROLE_PERMISSIONS[_role] |= {VIEW_PLAN}
+ROLE_PERMISSIONS[Role.LEAD_INSPECTOR] |= {EDIT_PLAN}
+ADMINISTRATOR_PERMISSIONS |= {VIEW_PLAN, EDIT_PLAN}
+
+
 def permissions_for(*, role: str | None, is_administrator: bool) -> frozenset[str]:
     granted = ROLE_PERMISSIONS.get(role, frozenset()) if role else frozenset()
     if is_administrator:

@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from scrutiny.core.bundle import Bundle, BundleInvalid
 from scrutiny.core.evaluation import Evaluation, evaluate
 from scrutiny.core.methodology import Programme, load_programme
+from scrutiny.core.signoff import Stage, status_words
+from scrutiny.web.evaluations.models import Moderation
 from scrutiny.web.inspections.access import inspections_visible_to
 from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection, Membership
@@ -52,6 +54,10 @@ def inspection_progress(*, inspection: Inspection) -> Progress:
     questions = Counter(q for e in bundle.evidence for q in e.questions)
     evaluation = evaluate(bundle, programme)
     label = programme.scale.label
+    stage = (
+        Moderation.objects.filter(inspection=inspection).values_list("stage", flat=True).first()
+        or Moderation.Stage.PROPOSED
+    )
 
     def point(value: int | None) -> str | None:
         return None if value is None else label(value)
@@ -64,6 +70,7 @@ def inspection_progress(*, inspection: Inspection) -> Progress:
             "cap": point(ind.cap),
             "final": point(ind.final),
             "status": ind.status,
+            "status_words": status_words(ind.status, Stage(stage)),
             "limiters": [
                 {"rule": c.rule, "cap": label(c.cap), "detail": c.detail} for c in ind.limiters
             ],

@@ -6,10 +6,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from scrutiny.core.bundle import reference_problem
 from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import acting_user, audit_record
-from scrutiny.web.inspections.models import Inspection, Membership
+from scrutiny.web.inspections.models import Inspection, Membership, Role
 
 
 class StaleEdit(Exception):
@@ -21,7 +22,9 @@ class StaleEdit(Exception):
     )
 
 
-EDITABLE_FIELDS = ("partnership", "start", "end", "phase", "children_not_safe_concerning")
+# The inspection's own details. No input to the evaluation engine is among them: those
+# change only through the evaluations app's services, which guard the moderation lock.
+EDITABLE_FIELDS = ("partnership", "start", "end", "phase")
 
 
 def _snapshot(inspection: Inspection, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -41,6 +44,9 @@ def inspection_create(
     end: date | None = None,
     phase: str = "scoping",
 ) -> Inspection:
+    problem = reference_problem(reference)
+    if problem:
+        raise Refused([f"The reference may have {problem}."])
     with transaction.atomic():
         inspection = Inspection.objects.create(
             reference=reference,
@@ -59,6 +65,11 @@ def inspection_create(
             summary=f"Created inspection {reference}",
             after=_snapshot(inspection, ("reference", "programme", *EDITABLE_FIELDS)),
         )
+        # Imported here: the plans app builds on this one. Every new inspection gets the
+        # programme's timetable, dated from its start until the team moves it.
+        from scrutiny.web.plans.services import plan_create
+
+        plan_create(actor=actor, inspection=inspection, notification_date=start)
     return inspection
 
 
@@ -121,6 +132,13 @@ def membership_remove(*, actor: Any, inspection: Inspection, membership_id: int)
         membership = Membership.objects.select_related("user").get(
             pk=membership_id, inspection=inspection
         )
+        if _last_lead(membership):
+            raise Refused(
+                [
+                    f"{membership.user.get_username()} is the only lead inspector: add another "
+                    "lead inspector before removing them."
+                ]
+            )
         before = {"user": membership.user.get_username(), "role": membership.role}
         membership.delete()
         audit_record(
@@ -132,3 +150,49 @@ def membership_remove(*, actor: Any, inspection: Inspection, membership_id: int)
             summary=f"Removed {before['user']} from the team",
             before=before,
         )
+
+
+def _last_lead(membership: Membership) -> bool:
+    return (
+        membership.role == Role.LEAD_INSPECTOR
+        and not Membership.objects.filter(
+            inspection=membership.inspection_id, role=Role.LEAD_INSPECTOR
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def membership_role_change(
+    *, actor: Any, inspection: Inspection, membership_id: int, role: str
+) -> Membership:
+    """Give a team member another role; an inspection keeps at least one lead inspector."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update()
+            .select_related("user")
+            .get(pk=membership_id, inspection=inspection)
+        )
+        before = membership.role
+        if before == role:
+            return membership
+        if _last_lead(membership):
+            raise Refused(
+                [
+                    f"{membership.user.get_username()} is the only lead inspector: add another "
+                    "lead inspector before changing this role."
+                ]
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_record(
+            actor=actor,
+            inspection=inspection,
+            action=AuditEvent.Action.CHANGE,
+            object_type="membership",
+            object_id=membership.pk,
+            summary=f"Made {membership.user.get_username()} {membership.get_role_display()}",
+            before={"user": membership.user.get_username(), "role": before},
+            after={"user": membership.user.get_username(), "role": role},
+        )
+    return membership

@@ -15,5 +15,10 @@ urlpatterns = [
         views.team_remove_view,
         name="team_remove",
     ),
+    path(
+        "inspections/<int:inspection_id>/team/<int:membership_id>/role/",
+        views.team_role_view,
+        name="team_role",
+    ),
     path("inspections/<int:inspection_id>/export/", views.bundle_export_view, name="export"),
 ]

@@ -3,9 +3,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from scrutiny.core.methodology import load_programme
+from scrutiny.core.refusal import Refused
+from scrutiny.web.downloads import name_download
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.bundle_io import bundle_export
@@ -14,6 +15,7 @@ from scrutiny.web.inspections.forms import (
     InspectionCreateForm,
     InspectionEditForm,
     MembershipAddForm,
+    MembershipRoleForm,
 )
 from scrutiny.web.inspections.jobs import bundle_import_enqueue, bundle_import_run
 from scrutiny.web.inspections.models import Inspection, Membership, Role
@@ -24,21 +26,25 @@ from scrutiny.web.inspections.services import (
     inspection_update,
     membership_add,
     membership_remove,
+    membership_role_change,
 )
 from scrutiny.web.jobs.selectors import access_job_by_id
 from scrutiny.web.jobs.services import stage_upload
+from scrutiny.web.plans.selectors import inspection_phase, timeline_for
 from scrutiny.web.reports.selectors import report_for, shared_with_partnership
 from scrutiny.web.retention.selectors import erasures_of
 from scrutiny.web.rules import administrator, inspection_permission, signed_in
+from scrutiny.web.work.selectors import next_actions
 
 BUNDLE_IMPORT = f"{bundle_import_run.__module__}.{bundle_import_run.__qualname__}"
 
 
 @signed_in
 def inspection_list_view(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "inspections/list.html", {"inspections": inspection_list(user=request.user)}
-    )
+    inspections = inspection_list(user=request.user)
+    # The phase follows the work (scrutiny.web.plans), not the field typed at creation.
+    rows = [(i, inspection_phase(inspection=i)) for i in inspections]
+    return render(request, "inspections/list.html", {"inspections": inspections, "rows": rows})
 
 
 @administrator
@@ -103,14 +109,25 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
     can = inspection.viewer_permissions
     progress = inspection_progress(inspection=inspection) if roles.PROGRESS in can else None
     report = report_for(inspection=inspection) if roles.READ_SHARED_DRAFT in can else None
+    timeline = timeline_for(inspection=inspection) if roles.VIEW_PLAN in can else None
+    evaluations = progress.evaluations if progress else []
     return render(
         request,
         "inspections/home.html",
         {
             "inspection": inspection,
+            "phase": timeline.phase if timeline else inspection_phase(inspection=inspection),
+            "timeline": timeline,
+            # Read-only for the team's other members: who is in it and as what.
+            "team": membership_list(inspection=inspection)
+            if roles.PROGRESS in can and roles.MANAGE_TEAM not in can
+            else None,
+            "actions": next_actions(
+                user=request.user, inspection=inspection, evaluations=evaluations
+            ),
             "progress": progress,
             "programme": load_programme(inspection.programme),
-            "evaluations": progress.evaluations if progress else [],
+            "evaluations": evaluations,
             "role_label": Role(inspection.viewer_role).label if inspection.viewer_role else None,
             "report": report,
             "report_shared": report is not None and shared_with_partnership(report),
@@ -122,11 +139,8 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
 @inspection_permission(roles.EDIT)
 def inspection_edit_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     initial = {
-        name: getattr(inspection, name)
-        for name in ("partnership", "start", "end", "phase", "version")
+        name: getattr(inspection, name) for name in ("partnership", "start", "end", "version")
     }
-    judgement = inspection.children_not_safe_concerning
-    initial["children_not_safe_concerning"] = "" if judgement is None else str(judgement).lower()
     form = InspectionEditForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -189,21 +203,74 @@ def team_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     )
 
 
-@require_POST
 @inspection_permission(roles.MANAGE_TEAM)
 def team_remove_view(
     request: HttpRequest, inspection: Inspection, membership_id: int
 ) -> HttpResponse:
+    """GET asks to confirm; POST removes."""
     # Scoped to this inspection: another inspection's membership id gives 404.
-    get_object_or_404(Membership, pk=membership_id, inspection=inspection)
-    membership_remove(actor=request.user, inspection=inspection, membership_id=membership_id)
-    messages.success(request, "Removed from the team.")
-    return redirect("inspections:team", inspection_id=inspection.pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, inspection=inspection
+    )
+    refused: list[str] = []
+    if request.method == "POST":
+        name = membership.user.get_username()
+        try:
+            membership_remove(
+                actor=request.user, inspection=inspection, membership_id=membership_id
+            )
+        except Refused as exc:
+            refused = exc.reasons
+        else:
+            messages.success(request, f"{name} removed from the team.")
+            return redirect("inspections:team", inspection_id=inspection.pk)
+    return render(
+        request,
+        "inspections/team_remove.html",
+        {"inspection": inspection, "membership": membership, "refused": refused},
+        status=422 if refused else 200,
+    )
+
+
+@inspection_permission(roles.MANAGE_TEAM)
+def team_role_view(
+    request: HttpRequest, inspection: Inspection, membership_id: int
+) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, inspection=inspection
+    )
+    form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            status = run_service(
+                form,
+                lambda: membership_role_change(
+                    actor=request.user,
+                    inspection=inspection,
+                    membership_id=membership.pk,
+                    role=form.cleaned_data["role"],
+                ),
+            )
+            if status == 0:
+                messages.success(
+                    request,
+                    f"{membership.user.get_username()} is now "
+                    f"{Role(form.cleaned_data['role']).label.lower()}.",
+                )
+                return redirect("inspections:team", inspection_id=inspection.pk)
+    return render(
+        request,
+        "inspections/team_role.html",
+        {"inspection": inspection, "membership": membership, "form": form},
+        status=status,
+    )
 
 
 @inspection_permission(roles.EXPORT_BUNDLE)
 def bundle_export_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     content = bundle_export(actor=request.user, inspection=inspection)
     response = HttpResponse(content, content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{inspection.reference}.json"'
+    name_download(response, f"{inspection.reference}.json")
     return response

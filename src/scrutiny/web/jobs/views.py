@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.downloads import name_download
 from scrutiny.web.jobs.models import Job
 from scrutiny.web.jobs.selectors import access_job_by_id
 from scrutiny.web.jobs.services import output_dir
@@ -54,9 +55,9 @@ def job_file_view(request: HttpRequest, inspection_id: int, job_id: int) -> Http
         object_id=audit.get("object_id", job.pk),
         summary=audit.get("summary", f"Downloaded {job.result.get('file_name', job.output_name)}"),
     )
-    return FileResponse(
+    response = FileResponse(
         path.open("rb"),
-        as_attachment=True,
-        filename=job.result.get("file_name", job.output_name),
         content_type=job.result.get("content_type", "application/octet-stream"),
     )
+    name_download(response, job.result.get("file_name", job.output_name))
+    return response

@@ -15,6 +15,7 @@ from scrutiny.core.programme_review.charts import (
     partnerships_table,
 )
 from scrutiny.core.report_charts import chart_svg
+from scrutiny.web.downloads import name_download
 from scrutiny.web.programmes.selectors import (
     access_programme_by_id,
     overview_for,
@@ -69,14 +70,14 @@ def open_data_view(request: HttpRequest, programme_id: str, fmt: str) -> HttpRes
             option=orjson.OPT_INDENT_2,
         )
         response = HttpResponse(body, content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        name_download(response, f"{name}.json")
         return response
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(DATA_DICTIONARY), lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    name_download(response, f"{name}.csv")
     return response
 
 

@@ -20,10 +20,12 @@ from scrutiny.core.sample_import import Problem, SampleImportError, balance_assi
 from scrutiny.core.sample_import import SampledRecord as ParsedRecord
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
+from scrutiny.web.evaluations.selectors import ensure_inputs_editable
 from scrutiny.web.evidence.models import Evidence, EvidenceIndicator, EvidenceQuestion
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
 from scrutiny.web.records.models import Assignment, Rating, RecordReading, SampledRecord
+from scrutiny.web.work.notifications import notify_assignments
 
 Ratings = dict[str, int | None]
 Notes = dict[str, dict[str, Any]]
@@ -132,6 +134,11 @@ def assignments_balance(
             summary=f"Assigned {len(unassigned)} records to {len(counts)} readers",
             after={"first_readings": dict(sorted(counts.items()))},
         )
+        notify_assignments(
+            inspection=inspection,
+            counts=Counter(by_key[chosen[str(r.pk)]] for r in unassigned),
+            second=False,
+        )
     return len(unassigned)
 
 
@@ -206,6 +213,9 @@ def second_readings_choose(
                         a.sampled_record.record: a.reader.get_username() for a in made
                     }
                 },
+            )
+            notify_assignments(
+                inspection=inspection, counts=Counter(a.reader for a in made), second=True
             )
     return made
 
@@ -294,6 +304,8 @@ def reading_submit(
     if missing:
         raise ReadingIncomplete(missing)
     with transaction.atomic():
+        # A submitted reading is counted by the engine: locked with the other inputs.
+        ensure_inputs_editable(inspection=assignment.inspection)
         saved = reading_save(
             actor=actor,
             assignment=assignment,
@@ -391,6 +403,7 @@ def agreed_reading_record(
     exactly one reading of the record counts. Editing it again needs the version shown.
     """
     with transaction.atomic():
+        ensure_inputs_editable(inspection=inspection)
         existing = (
             RecordReading.objects.filter(inspection=inspection, record=first.record, agreed=True)
             .exclude(pk__in=[first.pk, second.pk])

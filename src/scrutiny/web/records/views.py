@@ -7,8 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from scrutiny.core.methodology import Programme, load_programme
+from scrutiny.core.refusal import Refused
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.downloads import name_download
+from scrutiny.web.evaluations.selectors import inputs_lock_reasons
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
@@ -310,6 +313,17 @@ def reading_form_view(
             f"Viewed the submitted reading of record {record.record}",
             assignment.pk,
         )
+        # The reader's next record still to read, so they go straight on.
+        context["next_assignment"] = (
+            Assignment.objects.filter(
+                inspection=inspection,
+                reader=request.user,
+                status__in=(Assignment.Status.ASSIGNED, Assignment.Status.DRAFT),
+            )
+            .select_related("sampled_record")
+            .order_by("sampled_record__position", "kind")
+            .first()
+        )
         return render(request, "records/reading_submitted.html", context)
     if request.method != "POST":
         _seen(
@@ -354,6 +368,18 @@ def reading_form_view(
             return JsonResponse({"error": StaleEdit.message}, status=409)
         form.add_error(None, StaleEdit.message)
         return _render_reading(request, context, form, items, programme, status=409)
+    except Refused as refused:
+        # The evaluations are agreed or signed off: the draft is kept, not submitted.
+        for reason in refused.reasons:
+            form.add_error(None, f"Your reading is not submitted. {reason}.")
+        try:
+            saved = reading_save(**args)
+            form.data = form.data.copy()
+            form.data["version"] = str(saved.version)
+        except StaleEdit:
+            form.add_error(None, StaleEdit.message)
+            return _render_reading(request, context, form, items, programme, status=409)
+        return _render_reading(request, context, form, items, programme, status=422)
     except ReadingIncomplete as exc:
         missing = {title for title in exc.missing}
         for item, title in items:
@@ -403,6 +429,9 @@ def _render_reading(
         for item, title in items
     ]
     answered = sum(1 for r in rows if r["rating"].value())
+    # Drafts stay open; submitting (the engine counts a submitted reading) waits while
+    # the evaluations are agreed or signed off.
+    context = {**context, "locked": inputs_lock_reasons(inspection=context["inspection"])}
     return render(
         request,
         "records/reading_form.html",
@@ -441,6 +470,11 @@ def compare_view(request: HttpRequest, inspection: Inspection, record: str) -> H
     form = AgreedReadingForm(
         request.POST or None, programme=programme, items=items, initial=initial
     )
+    # The agreed reading is counted by the engine: read only while the evaluations are
+    # agreed or signed off, with the reason (a save would be refused anyway).
+    locked = inputs_lock_reasons(inspection=inspection)
+    for field in form.fields.values() if locked else ():
+        field.disabled = True
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -456,6 +490,10 @@ def compare_view(request: HttpRequest, inspection: Inspection, record: str) -> H
         except StaleEdit:
             form.add_error(None, StaleEdit.message)
             status = 409
+        except Refused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+            status = 422
         else:
             messages.success(request, f"Agreed reading of record {record} recorded.")
             return redirect("records:compare", inspection_id=inspection.pk, record=record)
@@ -500,6 +538,7 @@ def compare_view(request: HttpRequest, inspection: Inspection, record: str) -> H
             "rows": rows,
             "differences": sum(1 for r in rows if r["differs"]),
             "form": form,
+            "locked": locked,
         },
         status=status,
     )
@@ -609,7 +648,5 @@ def results_export_view(request: HttpRequest, inspection: Inspection, fmt: str) 
         action=AuditEvent.Action.EXPORT,
     )
     response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{inspection.reference}-reading-results.{fmt}"'
-    )
+    name_download(response, f"{inspection.reference}-reading-results.{fmt}")
     return response

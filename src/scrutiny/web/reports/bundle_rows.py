@@ -12,10 +12,31 @@ from typing import Any
 
 from scrutiny.core.bundle import ReportSection, ReportStatement
 from scrutiny.web.evidence.models import Evidence
-from scrutiny.web.reports.models import Citation, Report, Statement
+from scrutiny.web.reports.models import Citation, KeyFact, Report, Statement, TeamMembers
 
-# Where each list of the bundle's section goes: (part, has a question).
-QUESTION_PARTS = ("strengths", "areas_for_development", "key_messages")
+# The section's optional extensions (docs/spec/bundle-extensions.md).
+_EXTENSIONS = (
+    "publication_date",
+    "key_facts",
+    "team",
+    "geography_and_demography",
+    "social_and_economic",
+    "the_partnership",
+    "summary_strengths",
+    "priority_areas",
+)
+# A question's lists in the bundle, each stored as a part of that name.
+QUESTION_PARTS = ("strengths", "areas_for_development", "key_messages", "prose")
+# The section's lists without a question, each stored as a part of that name.
+SECTION_PARTS = (
+    "context",
+    "geography_and_demography",
+    "social_and_economic",
+    "the_partnership",
+    "key_messages",
+    "summary_strengths",
+    "priority_areas",
+)
 
 
 def report_rows_create(
@@ -24,10 +45,31 @@ def report_rows_create(
     """Write an imported section's rows; the number of statements written."""
     if section is None:
         return 0
-    Report.objects.create(inspection=inspection, status=section.status)
+    review = section.progress_review
+    Report.objects.create(
+        inspection=inspection,
+        status=section.status,
+        publication_date=section.publication_date,
+        progress_review_intention=review.intention if review else "",
+        progress_review_timescale=review.timescale if review else "",
+    )
+    KeyFact.objects.bulk_create(
+        KeyFact(
+            inspection=inspection,
+            position=n,
+            figure=f.figure,
+            value=f.value,
+            source=f.source,
+            date=f.date,
+        )
+        for n, f in enumerate(section.key_facts)
+    )
+    TeamMembers.objects.bulk_create(
+        TeamMembers(inspection=inspection, position=n, role=t.role, body=t.body, number=t.number)
+        for n, t in enumerate(section.team)
+    )
     lists: list[tuple[str, int | None, list[ReportStatement]]] = [
-        ("context", None, section.context),
-        ("key_messages", None, section.key_messages),
+        (part, None, getattr(section, part)) for part in SECTION_PARTS
     ]
     for q in section.questions:
         lists += [(part, q.question, getattr(q, part)) for part in QUESTION_PARTS]
@@ -59,7 +101,7 @@ def report_rows_create(
 
 def report_section_data(*, inspection: Any) -> dict[str, Any] | None:
     """The section as bundle data, or None when the inspection has no report yet."""
-    report = Report.objects.filter(inspection=inspection).only("status").first()
+    report = Report.objects.filter(inspection=inspection).first()
     if report is None:
         return None
     cited: dict[int, list[str]] = defaultdict(list)
@@ -79,13 +121,35 @@ def report_section_data(*, inspection: Any) -> dict[str, Any] | None:
             {"id": ident, "text": text, "evidence": cited[pk], "plain": plain}
         )
     questions = sorted({q for _, q in lists if q is not None})
-    return {
+    data: dict[str, Any] = {
         # A draft shared with the partnership is still a draft.
         "status": "draft" if report.status == Report.Status.SHARED else report.status,
-        "context": lists[("context", None)],
-        "key_messages": lists[("key_messages", None)],
+        **{part: lists[(part, None)] for part in SECTION_PARTS},
         "questions": [
             {"question": q, **{part: lists[(part, q)] for part in QUESTION_PARTS}}
             for q in questions
         ],
+        "publication_date": report.publication_date.isoformat()
+        if report.publication_date
+        else None,
+        "key_facts": list(
+            KeyFact.objects.filter(inspection=inspection)
+            .order_by("position", "id")
+            .values("figure", "value", "source", "date")
+        ),
+        "team": list(
+            TeamMembers.objects.filter(inspection=inspection)
+            .order_by("position", "id")
+            .values("role", "body", "number")
+        ),
     }
+    if report.progress_review_intention:
+        data["progress_review"] = {
+            "intention": report.progress_review_intention,
+            "timescale": report.progress_review_timescale,
+        }
+    # The extensions are left out when unset, as the bundle writes them.
+    for q in data["questions"]:
+        if not q["prose"]:
+            del q["prose"]
+    return {k: v for k, v in data.items() if k not in _EXTENSIONS or v not in (None, [])}

@@ -45,6 +45,13 @@ class Report(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # Optimistic locking of the status: a transition based on an older page is refused.
     version = models.PositiveIntegerField(default=1)
+    # The report's details beside its statements (the bundle's report section extensions,
+    # docs/spec/bundle-extensions.md): the month of publication on the cover, and, when an
+    # evaluation is weak or unsatisfactory, the team's intention about a progress review.
+    publication_date = models.DateField(null=True, blank=True)
+    progress_review_intention = models.TextField(blank=True)
+    progress_review_timescale = models.CharField(max_length=200, blank=True)
+    details_version = models.PositiveIntegerField(default=1)
 
 
 class Statement(models.Model):
@@ -57,7 +64,13 @@ class Statement(models.Model):
 
     class Part(models.TextChoices):
         CONTEXT = "context", "The area in context"
+        GEOGRAPHY_AND_DEMOGRAPHY = "geography_and_demography", "Geography and demography"
+        SOCIAL_AND_ECONOMIC = "social_and_economic", "Social and economic"
+        THE_PARTNERSHIP = "the_partnership", "The partnership"
         KEY_MESSAGES = "key_messages", "Key messages"
+        SUMMARY_STRENGTHS = "summary_strengths", "Strengths"
+        PRIORITY_AREAS = "priority_areas", "Priority areas for improvement"
+        PROSE = "prose", "Evaluative text"
         STRENGTHS = "strengths", "Strengths"
         AREAS_FOR_DEVELOPMENT = "areas_for_development", "Areas for development"
 
@@ -91,8 +104,21 @@ class Statement(models.Model):
             # Context has no question; strengths and areas for development always have one.
             models.CheckConstraint(
                 condition=Q(part="key_messages")
-                | Q(part="context", question__isnull=True)
-                | Q(part__in=["strengths", "areas_for_development"], question__isnull=False),
+                | Q(
+                    part__in=[
+                        "context",
+                        "geography_and_demography",
+                        "social_and_economic",
+                        "the_partnership",
+                        "summary_strengths",
+                        "priority_areas",
+                    ],
+                    question__isnull=True,
+                )
+                | Q(
+                    part__in=["strengths", "areas_for_development", "prose"],
+                    question__isnull=False,
+                ),
                 name="statement_part_question",
             ),
         ]
@@ -101,6 +127,37 @@ class Statement(models.Model):
                 fields=["inspection", "question", "part", "position"], name="statement_list"
             )
         ]
+
+
+class KeyFact(models.Model):
+    """One of the area's figures on the report's Key facts page, with its source and date."""
+
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="report_key_facts"
+    )
+    position = models.PositiveIntegerField()
+    figure = models.CharField(max_length=200)
+    value = models.CharField(max_length=100)
+    source = models.CharField(max_length=300)
+    date = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class TeamMembers(models.Model):
+    """How many of the inspection team had one role from one body: the report names no one."""
+
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="report_team"
+    )
+    position = models.PositiveIntegerField()
+    role = models.CharField(max_length=100)
+    body = models.CharField(max_length=200)
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position", "id"]
 
 
 class Citation(models.Model):

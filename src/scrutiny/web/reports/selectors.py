@@ -25,6 +25,7 @@ from scrutiny.core.report import (
     Version,
     build_report,
     missing_plain_wording,
+    publication_gaps,
     render_report,
     uncited_statements,
 )
@@ -35,19 +36,40 @@ from scrutiny.core.word.template import MAX_INFLATED, check_template
 from scrutiny.web.evidence.models import Evidence, EvidenceQuestion
 from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection
-from scrutiny.web.reports.models import Citation, Comment, Report, ReportTemplate, Statement
+from scrutiny.web.reports.models import (
+    Citation,
+    Comment,
+    KeyFact,
+    Report,
+    ReportTemplate,
+    Statement,
+    TeamMembers,
+)
 
 Part = Statement.Part
 
 # How each list is named on the pages; `where` is how the core's report names it.
 _PART_NAMES = {
     Part.CONTEXT: ("statement about the area", "statements about the area"),
+    Part.GEOGRAPHY_AND_DEMOGRAPHY: ("paragraph", "geography and demography"),
+    Part.SOCIAL_AND_ECONOMIC: ("paragraph", "social and economic"),
+    Part.THE_PARTNERSHIP: ("paragraph", "the partnership"),
     Part.KEY_MESSAGES: ("key message", "key messages"),
+    Part.SUMMARY_STRENGTHS: ("strength", "strengths"),
+    Part.PRIORITY_AREAS: ("priority area for improvement", "priority areas for improvement"),
+    Part.PROSE: ("paragraph of evaluative text", "evaluative text"),
     Part.STRENGTHS: ("strength", "strengths"),
     Part.AREAS_FOR_DEVELOPMENT: ("area for development", "areas for development"),
 }
 # A question's lists in the order the printed report gives them.
-QUESTION_PARTS = (Part.KEY_MESSAGES, Part.STRENGTHS, Part.AREAS_FOR_DEVELOPMENT)
+QUESTION_PARTS = (Part.KEY_MESSAGES, Part.PROSE, Part.STRENGTHS, Part.AREAS_FOR_DEVELOPMENT)
+CONTEXT_PARTS = (
+    Part.CONTEXT,
+    Part.GEOGRAPHY_AND_DEMOGRAPHY,
+    Part.SOCIAL_AND_ECONOMIC,
+    Part.THE_PARTNERSHIP,
+)
+SUMMARY_PARTS = (Part.KEY_MESSAGES, Part.SUMMARY_STRENGTHS, Part.PRIORITY_AREAS)
 FILE_TYPES: dict[str, tuple[Format, str, str]] = {
     "html": ("html", "text/html; charset=utf-8", "html"),
     "pdf": ("pdf", "application/pdf", "pdf"),
@@ -64,11 +86,15 @@ VERSION_NAMES: dict[str, str] = {
 }
 
 
-def where(part: str, question: int | None) -> str:
+def where(part: str, question: int | None, label: str = "Question") -> str:
     """Where a statement sits, in the core report's words ("Question 1: strengths")."""
     if question is None:
-        return "The area in context" if part == Part.CONTEXT else "Key messages"
-    return f"Question {question}: {_PART_NAMES[Part(part)][1]}"
+        if part == Part.CONTEXT:
+            return "The area in context"
+        if part in CONTEXT_PARTS:
+            return f"The area in context: {_PART_NAMES[Part(part)][1]}"
+        return f"Summary: {_PART_NAMES[Part(part)][1]}"
+    return f"{label} {question}: {_PART_NAMES[Part(part)][1]}"
 
 
 @dataclass(frozen=True)
@@ -80,14 +106,31 @@ class Section:
     question: int | None
     parts: tuple[str, ...]
 
+    @property
+    def nav(self) -> str:
+        """The section as the editor's navigation names it ("Question 1", "Summary")."""
+        return self.title.split(":")[0]
+
+
+def where_of(statement: Statement) -> str:
+    """Where a statement sits, named as its programme names its questions."""
+    label = question_label(load_programme(statement.inspection.programme))
+    return where(statement.part, statement.question, label)
+
+
+def question_label(programme: Programme) -> str:
+    """What the programme calls its questions, as a heading: "Question" or "Statement"."""
+    return programme.report.question_noun.split()[-1].capitalize()
+
 
 def sections(programme: Programme) -> list[Section]:
+    label = question_label(programme)
     return [
-        Section("context", "The area in context", None, (Part.CONTEXT,)),
-        Section("key-messages", "Key messages", None, (Part.KEY_MESSAGES,)),
+        Section("key-messages", "Summary", None, SUMMARY_PARTS),
+        Section("context", "The area in context", None, CONTEXT_PARTS),
         *(
             Section(
-                f"question-{q.number}", f"Question {q.number}: {q.text}", q.number, QUESTION_PARTS
+                f"question-{q.number}", f"{label} {q.number}: {q.text}", q.number, QUESTION_PARTS
             )
             for q in programme.questions
         ),
@@ -108,7 +151,7 @@ def section_by_slug(*, inspection: Inspection, slug: str) -> Section:
 def section_of(statement: Statement) -> str:
     if statement.question is not None:
         return f"question-{statement.question}"
-    return "context" if statement.part == Part.CONTEXT else "key-messages"
+    return "context" if statement.part in CONTEXT_PARTS else "key-messages"
 
 
 @dataclass
@@ -130,7 +173,9 @@ class StatementList:
     def heading(self) -> str:
         name = _PART_NAMES[Part(self.part)][1]
         if self.question is None:
-            return "The area in context" if self.part == Part.CONTEXT else "Key messages"
+            if self.part == Part.CONTEXT:
+                return "The area in context: general"
+            return f"{name[0].upper()}{name[1:]}"
         return f"{name[0].upper()}{name[1:]} for question {self.question}"
 
     @property
@@ -141,6 +186,22 @@ class StatementList:
     def asks_plain_wording(self) -> bool:
         # The young people's version is built from the key messages' plain wording.
         return self.part == Part.KEY_MESSAGES
+
+
+def key_facts(*, inspection: Inspection) -> list[tuple[str, str, str, str]]:
+    return list(
+        KeyFact.objects.filter(inspection=inspection)
+        .order_by("position", "id")
+        .values_list("figure", "value", "source", "date")
+    )
+
+
+def team(*, inspection: Inspection) -> list[tuple[str, str, int]]:
+    return list(
+        TeamMembers.objects.filter(inspection=inspection)
+        .order_by("position", "id")
+        .values_list("role", "body", "number")
+    )
 
 
 def report_for(*, inspection: Inspection) -> Report:
@@ -303,6 +364,9 @@ def final_blockers(*, inspection: Inspection, report: CoreReport | None = None) 
         Blocker(f"{c.where}: the partnership's comment “{c.text}” is not resolved.", comment=c)
         for c in open_comments(inspection=inspection)
     ]
+    # What a published report has that this one still lacks (key facts, the team, each
+    # part of the area in context, evaluative text, a progress review's intention).
+    blockers += [Blocker(gap) for gap in publication_gaps(report)]
     return blockers
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from scrutiny.core.digest import file_sha256
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.refusal import Refused
+from scrutiny.core.text.redact import without_paths
 from scrutiny.core.word.template import (
     MAX_INFLATED,
     TemplateCheck,
@@ -41,17 +42,42 @@ from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
 from scrutiny.web.reports import selectors
-from scrutiny.web.reports.models import Citation, Comment, Report, ReportTemplate, Statement
+from scrutiny.web.reports.models import (
+    Citation,
+    Comment,
+    KeyFact,
+    Report,
+    ReportTemplate,
+    Statement,
+    TeamMembers,
+)
+from scrutiny.web.work.notifications import notify_comment, notify_shared_draft
 
 Status = Report.Status
 Part = Statement.Part
 # The statement id prefixes of the bundle's own examples (docs/spec/report-section.md).
 _PREFIX = {
     Part.CONTEXT: "C",
+    Part.GEOGRAPHY_AND_DEMOGRAPHY: "CG",
+    Part.SOCIAL_AND_ECONOMIC: "CS",
+    Part.THE_PARTNERSHIP: "CP",
     Part.KEY_MESSAGES: "K",
+    Part.SUMMARY_STRENGTHS: "SS",
+    Part.PRIORITY_AREAS: "PA",
+    Part.PROSE: "P",
     Part.STRENGTHS: "S",
     Part.AREAS_FOR_DEVELOPMENT: "A",
 }
+# The lists that belong to no question, and those that always belong to one.
+_NO_QUESTION = (
+    Part.CONTEXT,
+    Part.GEOGRAPHY_AND_DEMOGRAPHY,
+    Part.SOCIAL_AND_ECONOMIC,
+    Part.THE_PARTNERSHIP,
+    Part.SUMMARY_STRENGTHS,
+    Part.PRIORITY_AREAS,
+)
+_OF_A_QUESTION = (Part.STRENGTHS, Part.AREAS_FOR_DEVELOPMENT, Part.PROSE)
 # A template is styles, a cover and a logo or two: a zip that inflates beyond this is
 # refused before anything parses it (a "zip bomb").
 TEMPLATE_MAX_INFLATED = MAX_INFLATED
@@ -74,9 +100,9 @@ def _check_list(inspection: Inspection, part: str, question: int | None) -> None
     if part not in Part.values:
         raise ValueError(f"unknown part of the report {part!r}")
     numbers = {q.number for q in load_programme(inspection.programme).questions}
-    if part == Part.CONTEXT and question is not None:
-        raise ValueError("the area in context belongs to no question")
-    if part in (Part.STRENGTHS, Part.AREAS_FOR_DEVELOPMENT) and question is None:
+    if part in _NO_QUESTION and question is not None:
+        raise ValueError(f"{part} belongs to no question")
+    if part in _OF_A_QUESTION and question is None:
         raise ValueError(f"{part} belong to a question")
     if question is not None and question not in numbers:
         raise ValueError(f"{inspection.programme} has no question {question}")
@@ -127,7 +153,7 @@ def _next_ident(inspection: Inspection, part: str, question: int | None) -> str:
 
 def _snapshot(statement: Statement) -> dict[str, Any]:
     return {
-        "where": selectors.where(statement.part, statement.question),
+        "where": selectors.where_of(statement),
         "text": statement.text,
         "plain": statement.plain,
         "evidence": _idents(statement),
@@ -250,7 +276,7 @@ def statement_move(*, actor: Any, statement: Statement, direction: str) -> bool:
             object_type="report_statement",
             object_id=statement.ident,
             summary=f"Moved statement {statement.ident} {direction} "
-            f"({selectors.where(statement.part, statement.question)})",
+            f"({selectors.where_of(statement)})",
             before={"order": before},
             after={"order": [s.ident for s in siblings]},
         )
@@ -287,6 +313,73 @@ def statement_delete(*, actor: Any, statement: Statement, expected_version: int)
 
 
 # --- the report's status ----------------------------------------------------------
+
+
+def _details(inspection: Inspection, report: Report) -> dict[str, Any]:
+    return {
+        "publication_date": report.publication_date.isoformat()
+        if report.publication_date
+        else None,
+        "key_facts": [
+            [f.figure, f.value, f.source, f.date]
+            for f in KeyFact.objects.filter(inspection=inspection).order_by("position", "id")
+        ],
+        "team": [
+            [t.role, t.body, t.number]
+            for t in TeamMembers.objects.filter(inspection=inspection).order_by("position", "id")
+        ],
+        "progress_review": [report.progress_review_intention, report.progress_review_timescale],
+    }
+
+
+def report_details_update(
+    *,
+    actor: Any,
+    inspection: Inspection,
+    expected_version: int,
+    publication_date: Any,
+    key_facts: list[list[str]],
+    team: list[tuple[str, str, int]],
+    progress_review_intention: str,
+    progress_review_timescale: str,
+) -> Report:
+    """Replace the report's details (date of publication, key facts, team, progress
+    review), unless someone saved them meanwhile."""
+    with transaction.atomic():
+        report = _report_row(inspection)
+        _ensure_editable(report)
+        if report.details_version != expected_version:
+            raise StaleEdit
+        before = _details(inspection, report)
+        Report.objects.filter(pk=report.pk).update(
+            publication_date=publication_date,
+            progress_review_intention=progress_review_intention,
+            progress_review_timescale=progress_review_timescale,
+            details_version=F("details_version") + 1,
+        )
+        report.refresh_from_db()
+        KeyFact.objects.filter(inspection=inspection).delete()
+        KeyFact.objects.bulk_create(
+            KeyFact(inspection=inspection, position=n, figure=a, value=b, source=c, date=d)
+            for n, (a, b, c, d) in enumerate(key_facts)
+        )
+        TeamMembers.objects.filter(inspection=inspection).delete()
+        TeamMembers.objects.bulk_create(
+            TeamMembers(inspection=inspection, position=n, role=r, body=b, number=k)
+            for n, (r, b, k) in enumerate(team)
+        )
+        after = _details(inspection, report)
+        audit_record(
+            actor=actor,
+            inspection=inspection,
+            action=AuditEvent.Action.CHANGE,
+            object_type="report",
+            object_id=inspection.reference,
+            summary="Changed the report's key facts, team, publication date or progress review",
+            before=before,
+            after=after,
+        )
+    return report
 
 
 def _transition(
@@ -340,16 +433,19 @@ def report_share(*, actor: Any, inspection: Inspection, expected_version: int) -
             return []
         return ["The report has no statements yet: there is nothing to share."]
 
-    return _transition(
-        actor=actor,
-        inspection=inspection,
-        expected_version=expected_version,
-        allowed_from=(Status.DRAFT,),
-        to=Status.SHARED,
-        verb="shared with the partnership",
-        reasons=reasons,
-        extra={"shared_by": acting_user(actor), "shared_at": timezone.now()},
-    )
+    with transaction.atomic():
+        report = _transition(
+            actor=actor,
+            inspection=inspection,
+            expected_version=expected_version,
+            allowed_from=(Status.DRAFT,),
+            to=Status.SHARED,
+            verb="shared with the partnership",
+            reasons=reasons,
+            extra={"shared_by": acting_user(actor), "shared_at": timezone.now()},
+        )
+        notify_shared_draft(inspection=inspection)
+    return report
 
 
 def report_make_final(*, actor: Any, inspection: Inspection, expected_version: int) -> Report:
@@ -417,7 +513,7 @@ def comment_add(*, actor: Any, statement: Statement, text: str) -> Comment:
             inspection=inspection,
             statement=statement,
             statement_text=statement.text,
-            where=selectors.where(statement.part, statement.question),
+            where=selectors.where_of(statement),
             text=text,
             author=acting_user(actor),
         )
@@ -430,6 +526,7 @@ def comment_add(*, actor: Any, statement: Statement, text: str) -> Comment:
             summary=f"Commented on statement {statement.ident} for factual accuracy",
             after={"statement": statement.ident, "statement_text": statement.text, "text": text},
         )
+        notify_comment(inspection=inspection)
     return comment
 
 
@@ -527,7 +624,8 @@ def template_upload(
         except Refused as exc:
             raise Refused([f"Template: {reason}" for reason in exc.reasons]) from None
         except Exception as exc:  # python-docx raises many kinds on a broken document
-            raise Refused([f"Template: {explain_failure(exc)}"]) from None
+            # The library's words, never where the server keeps the upload.
+            raise Refused([f"Template: {without_paths(explain_failure(exc))}"]) from None
         digest = file_sha256(path)
         size = path.stat().st_size
     except Refused:

@@ -28,6 +28,7 @@ urlpatterns = [
         views.statement_comment_view,
         name="statement_comment",
     ),
+    path(f"{base}details/", views.details_view, name="details"),
     path(f"{base}status/<slug:transition>/", views.transition_view, name="transition"),
     path(f"{base}draft/", views.shared_draft_view, name="shared_draft"),
     path(f"{base}comments/", views.comment_list_view, name="comments"),

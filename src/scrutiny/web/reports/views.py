@@ -22,6 +22,7 @@ from scrutiny.core.report_html import render_html_fragment
 from scrutiny.core.word.template import KNOWN_PLACEHOLDERS
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
+from scrutiny.web.downloads import name_download
 from scrutiny.web.form_errors import run_service
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
@@ -71,6 +72,8 @@ def overview_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
             "comments": selectors.comment_list(inspection=inspection),
             "template": selectors.template_for(inspection=inspection),
             "drafted": core.drafted_from_evidence,
+            "key_fact_count": len(core.key_facts),
+            "team_count": len(core.team),
             "versions": _versions(inspection),
             "can": inspection.viewer_permissions,  # type: ignore[attr-defined]
         },
@@ -317,6 +320,52 @@ def statement_delete_view(
     )
 
 
+@inspection_permission(roles.EDIT_REPORT)
+def details_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+    """The report's key facts, team, date of publication and progress review."""
+    report = selectors.report_for(inspection=inspection)
+    initial = {
+        "publication_date": report.publication_date,
+        "key_facts": forms.details_text(selectors.key_facts(inspection=inspection)),
+        "team": forms.details_text(selectors.team(inspection=inspection)),
+        "progress_review_intention": report.progress_review_intention,
+        "progress_review_timescale": report.progress_review_timescale,
+        "version": report.details_version,
+    }
+    form = forms.ReportDetailsForm(request.POST or None, initial=initial)
+    status = 0
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        status = run_service(
+            form,
+            lambda: services.report_details_update(
+                actor=request.user,
+                inspection=inspection,
+                expected_version=d["version"],
+                publication_date=d["publication_date"],
+                key_facts=d["key_facts"],
+                team=d["team"],
+                progress_review_intention=d["progress_review_intention"],
+                progress_review_timescale=d["progress_review_timescale"],
+            ),
+        )
+        if not status:
+            messages.success(request, "The report's details are saved.")
+            return redirect(reverse("reports:overview", args=[inspection.pk]))
+    return render(
+        request,
+        "reports/details.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "report": report,
+            "sections": selectors.sections_for(inspection=inspection),
+            "can_edit": report.status in _EDITABLE,
+        },
+        status=status or (422 if form.errors else 200),
+    )
+
+
 # --- the report's status ----------------------------------------------------------
 
 _TRANSITIONS: dict[str, tuple[str, str, str, str]] = {
@@ -471,7 +520,7 @@ def statement_comment_view(
             "inspection": inspection,
             "form": form,
             "heading": "Comment on a statement",
-            "where": selectors.where(statement.part, statement.question),
+            "where": selectors.where_of(statement),
             "quote": statement.text,
             "intro": "Comments are for factual accuracy: tell the team where the statement is "
             "wrong or out of date. The team resolves each one and records how.",
@@ -624,7 +673,7 @@ def download_view(
         f"{file_type.upper()})",
     )
     response = HttpResponse(out.content, content_type=out.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{out.file_name}"'
+    name_download(response, out.file_name)
     return response
 
 

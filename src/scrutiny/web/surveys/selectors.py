@@ -1,23 +1,24 @@
-from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
-from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from scrutiny.core.methodology import Programme, ShareUnjudged, Survey, SurveyShare
+from scrutiny.core.evaluation import Alert, evaluate
+from scrutiny.core.methodology import Programme, Survey, SurveyShare
 from scrutiny.core.report_charts import chart_svg
 from scrutiny.core.report_figures import Chart, DataTable
 from scrutiny.core.suppression import (
-    DISCLOSURE_THRESHOLD,
     SuppressedTable,
     by_answer,
     by_care_group,
     distribution,
 )
+from scrutiny.web.evaluations.models import TeamJudgement
+from scrutiny.web.inspections.bundle_io import inspection_bundle
+from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.surveys.models import Answer, SurveyImport, SurveyResponse
 
 # A running import whose row has not been touched for this long has died (the server
@@ -105,13 +106,13 @@ class ItemResults:
 
 @dataclass(frozen=True)
 class FeelSafe:
-    answered: str  # as displayed: small numbers suppressed
-    not_safe: str
-    percent: str  # "" when it would disclose a small count
-    threshold: float
-    at_or_above: bool
-    any_answers: bool
+    """The feel-safe figure against its alert level, as the engine evaluates it, and
+    the team's judgement on it. The words come from the core (`Alert.sentence`), so the
+    survey pages and the limiter panel say the same of the same figure."""
+
+    alert: Alert
     statistic: SurveyShare
+    judgement: TeamJudgement | None
 
 
 def _responses(*, inspection: object, survey: Survey) -> list[dict[str, Any]]:
@@ -191,47 +192,17 @@ def _chart(table: SuppressedTable, chart_id: str) -> Chart:
     )
 
 
-def feel_safe(*, inspection: object, programme: Programme) -> FeelSafe | None:
-    """The feel-safe share against the programme's alert level, small counts hidden."""
-    pending = [
-        p.condition
-        for p in programme.pending
-        if isinstance(p.condition, ShareUnjudged)
-        and isinstance(programme.statistic(p.condition.statistic), SurveyShare)
-    ]
-    if not pending:
-        return None
-    condition = pending[0]
-    statistic = programme.statistic(condition.statistic)
-    assert isinstance(statistic, SurveyShare)
-    values = Counter(
-        Answer.objects.filter(
-            response__inspection=inspection,
-            response__survey=statistic.survey,
-            response__pending=False,
-            item=statistic.item,
-            value__isnull=False,
-        ).values_list("value", flat=True)
-    )
-    answered = sum(values.values())
-    count = sum(values[a] for a in statistic.answers)
-    at_or_above = bool(answered) and Fraction(count, answered) >= Fraction(str(condition.threshold))
-    small = DISCLOSURE_THRESHOLD
-
-    def shown(n: int) -> str:
-        return f"fewer than {small}" if n < small else str(n)
-
-    # A percentage with a hidden count (or of a hidden total) would give the count away.
-    percent = f"{100 * count / answered:.0f}%" if count >= small and answered >= small else ""
-    return FeelSafe(
-        answered=shown(answered),
-        not_safe=shown(count),
-        percent=percent,
-        threshold=condition.threshold,
-        at_or_above=at_or_above,
-        any_answers=answered > 0,
-        statistic=statistic,
-    )
+def feel_safe(*, inspection: Inspection, programme: Programme) -> FeelSafe | None:
+    """The survey figure a pending rule holds against its alert level, from the engine."""
+    evaluation = evaluate(inspection_bundle(inspection=inspection), programme)
+    for alert in evaluation.alerts:
+        statistic = alert.share.statistic
+        if isinstance(statistic, SurveyShare):
+            judgement = TeamJudgement.objects.filter(
+                inspection=inspection, judgement=alert.judgement
+            ).first()
+            return FeelSafe(alert=alert, statistic=statistic, judgement=judgement)
+    return None
 
 
 def results_rows(*, results: list[ItemResults]) -> list[list[str]]:

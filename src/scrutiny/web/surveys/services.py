@@ -40,6 +40,7 @@ from scrutiny.core.survey_import import (
 )
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
+from scrutiny.web.evaluations.selectors import ensure_inputs_editable, inputs_lock_reasons
 from scrutiny.web.inspections import roles
 from scrutiny.web.jobs.services import job_enqueue, job_handler, job_progress
 from scrutiny.web.surveys.models import Answer, RememberedMapping, SurveyImport, SurveyResponse
@@ -227,6 +228,9 @@ def survey_import_start(
     if inclusion.any and not reason.strip():
         raise ValueError("a decision to count more responses needs its reason")
     with transaction.atomic():
+        # The engine counts the survey's answers: refused (Refused) while the
+        # evaluations are agreed or signed off.
+        ensure_inputs_editable(inspection=job.inspection)
         before = {
             "incomplete": job.include_incomplete,
             "rejected": job.include_rejected,
@@ -517,6 +521,11 @@ def _store(imp: SurveyImport, responses: list[Any], completeness: Completeness, 
         report(offset + len(batch), len(responses))
         _let_others_write()
     with transaction.atomic():
+        # Checked again as the rows become current: the evaluations may have been agreed
+        # since the import started. The pending rows go with the next attempt.
+        locked = inputs_lock_reasons(inspection=inspection)
+        if locked:
+            raise SurveyImportError([Problem(f"{reason}.") for reason in locked])
         current = SurveyResponse.objects.filter(
             inspection=inspection, survey=imp.survey, pending=False
         )

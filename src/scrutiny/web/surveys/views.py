@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from scrutiny.core.methodology import Survey, load_programme
+from scrutiny.core.refusal import Refused
 from scrutiny.core.survey_import import (
     ColumnMapping,
     Completeness,
@@ -19,7 +20,7 @@ from scrutiny.core.survey_import import (
 )
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
-from scrutiny.web.evaluations.models import JudgementReason
+from scrutiny.web.downloads import name_download
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.rules import inspection_permission
@@ -134,11 +135,6 @@ def survey_results_view(
     survey = _survey(inspection, survey_id)
     results = survey_results(inspection=inspection, programme=programme, survey=survey)
     safe = feel_safe(inspection=inspection, programme=programme)
-    judgement = None
-    if safe and safe.statistic.survey == survey.id:
-        judgement = JudgementReason.objects.filter(
-            inspection=inspection, judgement="children_not_safe_concerning"
-        ).first()
     audit_read(
         actor=request.user,
         inspection=inspection,
@@ -155,7 +151,6 @@ def survey_results_view(
             "responses": survey_counts(inspection=inspection).get(survey.id, 0),
             "current_import": current_import(inspection=inspection, survey=survey.id),
             "feel_safe": safe if safe and safe.statistic.survey == survey.id else None,
-            "judgement": judgement,
             "show_judgement": True,
             "can_judge": roles.MODERATE in inspection.viewer_permissions,
         },
@@ -183,9 +178,7 @@ def survey_results_export_view(
         summary=f"Exported the {survey.title.lower()} results as CSV",
     )
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{inspection.reference}-{survey.id}-results.csv"'
-    )
+    name_download(response, f"{inspection.reference}-{survey.id}-results.csv")
     return response
 
 
@@ -369,12 +362,16 @@ def import_preview_view(
     counts = Completeness.from_json(job.completeness or {})
     form = InclusionForm(request.POST if request.method == "POST" else None, completeness=counts)
     if request.method == "POST" and request.POST.get("action") == "import" and form.is_valid():
-        survey_import_start(
-            actor=request.user,
-            job=job,
-            inclusion=form.inclusion(),
-            reason=form.cleaned_data.get("reason", ""),
-        )
+        try:
+            survey_import_start(
+                actor=request.user,
+                job=job,
+                inclusion=form.inclusion(),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except Refused as refused:
+            for reason in refused.reasons:
+                messages.error(request, f"Nothing was imported. {reason}.")
         return redirect("surveys:import", inspection.pk, job.pk)
     survey = _survey(inspection, job.survey)
     audit_read(

@@ -1,11 +1,13 @@
 """Load the demo inspection and one demo account per role (used by `make run`)."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from scrutiny.core.bundle import dump_bundle
 from scrutiny.core.demo import make_demo
@@ -15,6 +17,7 @@ from scrutiny.web.accounts.services import user_create
 from scrutiny.web.inspections.bundle_io import bundle_import
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.inspections.services import membership_add
+from scrutiny.web.plans.services import plan_notification_move, stage_change_set
 from scrutiny.web.records.models import SampledRecord
 from scrutiny.web.records.services import assignments_balance, sample_import
 
@@ -80,6 +83,7 @@ class Command(BaseCommand):
             inspection = Inspection.objects.filter(reference=reference).first()
             if inspection is None:
                 inspection = bundle_import(actor="demo loader", data=dump_bundle(bundle))
+                _timetable_under_way(inspection)
             users = get_user_model().objects
             for username, name, role in DEMO_USERS:
                 user = users.filter(username=username).first()
@@ -126,3 +130,36 @@ def _sample_to_read(inspection: Inspection, *, readers: list[object]) -> None:
     assignments_balance(
         actor="demo loader", inspection=inspection, readers=readers, programme=programme
     )
+
+
+# The demo is in the second day of its record reading (week 12 of the 2018 timetable):
+# notified eleven weeks ago, so the timetable has a past, a present and a future.
+DEMO_WEEKS_SINCE_NOTIFICATION = 11
+
+
+def _timetable_under_way(inspection: Inspection) -> None:
+    """Date the demo's plan from today, and record the past stages the work cannot show."""
+    plan = inspection.plan
+    notified = timezone.localdate() - timedelta(weeks=DEMO_WEEKS_SINCE_NOTIFICATION, days=1)
+    plan = plan_notification_move(
+        actor="demo loader",
+        plan_id=plan.pk,
+        expected_version=plan.version,
+        notification_date=notified,
+    )
+    timetable = load_programme(inspection.programme).timetable
+    if timetable is None:
+        return
+    for stage in timetable.stages:
+        first_day = notified + timedelta(weeks=stage.week - 1)
+        if stage.after or stage.done_when or stage.end_week or first_day >= timezone.localdate():
+            continue
+        plan = stage_change_set(
+            actor="demo loader",
+            plan_id=plan.pk,
+            expected_version=plan.version,
+            stage=stage.id,
+            start=None,
+            end=None,
+            done_on=first_day,
+        )

@@ -2,16 +2,15 @@ from typing import Any
 
 from django import template
 
+from scrutiny.core.statistics import percent as core_percent
+
 register = template.Library()
 
 
 @register.filter
 def percent(share: float | None) -> str:
-    """A share as a whole percentage; one decimal near a line, so 20.4% is never "20%"."""
-    if share is None:
-        return "–"
-    value = share * 100
-    return f"{value:.0f}%" if value == round(value) else f"{value:.1f}%"
+    """A share as the core writes it on every team screen (docs/house-rules.md)."""
+    return core_percent(share)
 
 
 @register.filter

@@ -10,8 +10,16 @@
 // server as a stale edit rather than overwriting it. A draft goes once its form has
 // been sent and answered with another page (Django redirects after a successful save),
 // and after a week in any case.
+//
+// A draft belongs to the person who typed it: it is kept under their account
+// (`<body data-draft-owner>`) and the form's address, which names the inspection. It is
+// never offered to anyone else on the same browser: signing out clears every draft on
+// the device (and the server's Clear-Site-Data says the same), and a page opened by
+// another signed-in person drops drafts that are not theirs.
 
 const PREFIX = "scrutiny:draft:";
+const READING = "scrutiny:reading:"; // records/reading.js keeps its drafts under this
+const OWNER = document.body?.dataset.draftOwner || "";
 const SENT = "scrutiny:draft-sent"; // sessionStorage: the draft whose form was just sent
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 const SIGN_IN = "/accounts/sign-in/";
@@ -41,6 +49,21 @@ export function restoreForm(form, pairs, skip = ["csrfmiddlewaretoken"]) {
   }
   for (const d of form.querySelectorAll("details")) {
     if ([...d.querySelectorAll("textarea")].some((t) => t.value)) d.open = true;
+  }
+}
+
+// `scrutiny:draft:<owner>:<form address>`, `scrutiny:reading:<owner>:<assignment>`.
+export const draftKey = (prefix, rest) => `${prefix}${OWNER}:${rest}`;
+const ownerOf = (key, prefix) => key.slice(prefix.length).split(":", 1)[0];
+
+// Remove every draft on this device, or only those that are not `keepOwner`'s.
+export function clearDrafts(keepOwner = null) {
+  for (let i = localStorage.length - 1; i >= 0; i -= 1) {
+    const key = localStorage.key(i);
+    const prefix = [PREFIX, READING].find((p) => key?.startsWith(p));
+    if (prefix && (keepOwner === null || ownerOf(key, prefix) !== keepOwner)) {
+      localStorage.removeItem(key);
+    }
   }
 }
 
@@ -112,7 +135,7 @@ function offer(form, key, kept) {
 function keep(form) {
   // Not form.action: a field named "action" would shadow it.
   const target = new URL(form.getAttribute("action") || location.href, location.href).pathname;
-  const key = PREFIX + target;
+  const key = draftKey(PREFIX, target);
   const initial = formPairs(form);
   const kept = read(key);
   if (kept && !same(kept.pairs, initial)) offer(form, key, kept);
@@ -137,5 +160,17 @@ export function keepDrafts(root = document) {
   }
 }
 
+function forgetOnSignOut() {
+  for (const form of document.querySelectorAll("form[data-sign-out]")) {
+    form.addEventListener("submit", () => {
+      clearDrafts();
+      sessionStorage.removeItem(SENT);
+    });
+  }
+}
+
 settleSent();
 dropOld();
+// Signed in: what another person left on this browser is neither offered nor kept.
+if (OWNER) clearDrafts(OWNER);
+forgetOnSignOut();

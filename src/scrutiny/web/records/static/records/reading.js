@@ -2,19 +2,22 @@
 // them, sent as the reader goes, and number keys rate the focused item. Without this
 // file the form still works by plain POST ("Save draft", "Submit reading").
 
-import { formPairs, restoreForm } from "../scrutiny/drafts.js";
+import { draftKey, formPairs, restoreForm } from "../scrutiny/drafts.js";
+
+// Kept under the reader's account as well as the assignment (drafts.js explains).
+const PREFIX = "scrutiny:reading:";
 
 const DONE = document.querySelector("[data-reading-submitted]");
 if (DONE) {
   // The reading is submitted: no copy of it should stay on the device.
-  localStorage.removeItem(`scrutiny:reading:${DONE.dataset.readingSubmitted}`);
+  localStorage.removeItem(draftKey(PREFIX, DONE.dataset.readingSubmitted));
 }
 
 const form = document.querySelector("form[data-autosave]");
 if (form) enhance(form);
 
 function enhance(form) {
-  const key = `scrutiny:reading:${form.dataset.autosave}`;
+  const key = draftKey(PREFIX, form.dataset.autosave);
   const status = document.getElementById("save-status");
   const version = form.elements.namedItem("version");
   const items = [...form.querySelectorAll("[data-rating-item]")];
@@ -157,6 +160,6 @@ function enhance(form) {
     radio.dispatchEvent(new Event("change", { bubbles: true }));
     const next = items[items.indexOf(field) + 1];
     if (next) (next.querySelector("input:checked") || next.querySelector("input[type=radio]")).focus();
-    else document.getElementById("submit-reading").focus();
+    else (document.getElementById("submit-reading") || form.querySelector("button[type=submit]")).focus();
   });
 }

@@ -1,0 +1,1 @@
+"""The demo inspections' scenarios: what the team wrote and found in each (synthetic)."""

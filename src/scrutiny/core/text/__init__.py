@@ -1,0 +1,1 @@
+"""Small rules about text shown to people."""

@@ -1,0 +1,17 @@
+"""People by their full name on every page, whatever the row stored (a username)."""
+
+from django import template
+
+from scrutiny.web.accounts.models import User
+
+register = template.Library()
+
+
+@register.filter
+def full_name(username: str) -> str:
+    """'Alex Morgan' for 'amorgan'; the username when no name is set, or when the
+    person's account is gone (imported rows keep what the file said)."""
+    if not username:
+        return ""
+    user = User.objects.filter(username=username).only("first_name", "last_name").first()
+    return (user.get_full_name() if user else "") or username

@@ -34,3 +34,10 @@ def test_it_never_shows_a_stale_bundle_or_evaluation_after_a_write(
     proposed = inspection_bundle(inspection=inspection)
     assert proposed.proposed_evaluations[indicator] == 2
     assert evaluate(proposed, programme).indicators[indicator].proposed == 2
+
+
+def test_it_validates_again_against_a_reloaded_programme(inspection: Inspection) -> None:
+    # Validation reads the programme as well as the rows (tests load other programmes).
+    first = inspection_bundle(inspection=inspection)
+    load_programme.cache_clear()
+    assert inspection_bundle(inspection=inspection) is not first

@@ -16,6 +16,7 @@ import orjson
 from django.db import transaction
 
 from scrutiny.core.bundle import FORMAT, Bundle, BundleInvalid, dump_bundle, parse_bundle
+from scrutiny.core.methodology import Programme, UnknownProgramme, load_programme
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
 from scrutiny.web.evaluations.models import (
@@ -171,16 +172,18 @@ def inspection_bundle(*, inspection: Inspection) -> Bundle:
     data = inspection_bundle_data(inspection=inspection)
     try:
         key = hashlib.blake2b(orjson.dumps(data), digest_size=20).digest()
-    except TypeError:  # not JSON data: validating it will say what is wrong
+        # Validation reads the programme too: a reloaded programme is a new object.
+        programme = load_programme(inspection.programme)
+    except (TypeError, UnknownProgramme):  # validating it will say what is wrong
         return parse_bundle(data)
     with _PARSED_LOCK:
         cached = _PARSED.get(key)
-        if cached is not None:
+        if cached is not None and cached[0] is programme:
             _PARSED.move_to_end(key)
-            return cached
+            return cached[1]
     bundle = parse_bundle(data)
     with _PARSED_LOCK:
-        _PARSED[key] = bundle
+        _PARSED[key] = (programme, bundle)
         while len(_PARSED) > _PARSED_MAX:
             _PARSED.popitem(last=False)
     return bundle
@@ -188,7 +191,7 @@ def inspection_bundle(*, inspection: Inspection) -> Bundle:
 
 # Bundles validated recently, by the digest of their data (a 100-record inspection's
 # bundle is a few MB of objects; a handful of inspections are open at any one time).
-_PARSED: "OrderedDict[bytes, Bundle]" = OrderedDict()
+_PARSED: "OrderedDict[bytes, tuple[Programme, Bundle]]" = OrderedDict()
 _PARSED_MAX = 8
 _PARSED_LOCK = threading.Lock()
 

@@ -1,4 +1,4 @@
-"""The evidence, evaluation and report pages make as many SQL queries for a busy
+"""The evidence, evaluation, report, home and results pages make as many SQL queries for a busy
 inspection as for a quiet one: nothing is fetched note by note or statement by statement."""
 
 import copy
@@ -28,6 +28,10 @@ PAGES = [
     ("reports:preview", {"report_version": "internal"}),
     ("reports:shared_draft", {}),
     ("reports:comments", {}),
+    # Pages the load bench visits, whose cost the speed work touched (bench_page_cost.py).
+    ("inspections:home", {}),
+    ("records:results", {}),
+    ("surveys:results", {"survey_id": "children_and_young_people"}),
 ]
 
 

@@ -107,7 +107,7 @@ def sized_programme(directory: Path, items: int) -> str:
     extra = items - len(load_programme(base).reading_items)
     text += "".join(
         f'\n[[reading_items]]\nid = "extra_{n}"\nsection = "Extra"\ntitle = "Extra item {n}"\n'
-        f'prompt = "A further item, for size tests."\n'
+        f'prompt = "A further item, for size tests."\nprovenance = "scrutiny"\n'
         for n in range(1, extra + 1)
     )
     (directory / f"{programme_id}.toml").write_text(text, encoding="utf-8")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 from typing import Any, Literal
 
@@ -213,7 +214,24 @@ def _with_total(counts: list[int]) -> list[int]:
 
 
 def _suppress(first: list[int], tables: list[list[list[int]]], t: int) -> set[_Cell] | None:
-    """The cells to hide, or None when no pattern protects every small count."""
+    """The cells to hide, or None when no pattern protects every small count.
+
+    The search depends on the counts alone and is most of a results page's time, so the
+    answer for the same counts is remembered (the same survey is shown again and again).
+    """
+    hidden = _suppress_counts(tuple(first), tuple(tuple(map(tuple, rows)) for rows in tables), t)
+    return None if hidden is None else set(hidden)
+
+
+@lru_cache(maxsize=4096)
+def _suppress_counts(
+    first: tuple[int, ...], tables: tuple[tuple[tuple[int, ...], ...], ...], t: int
+) -> frozenset[_Cell] | None:
+    hidden = _search(list(first), [[list(row) for row in rows] for rows in tables], t)
+    return None if hidden is None else frozenset(hidden)
+
+
+def _search(first: list[int], tables: list[list[list[int]]], t: int) -> set[_Cell] | None:
     columns = range(len(first))
 
     def value(x: _Cell) -> int:

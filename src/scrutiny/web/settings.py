@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Pushes the session's expiry back at most once a minute (not a write per request).
+    "scrutiny.web.sessions.SlidingExpiryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -256,9 +258,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Sessions end after 30 minutes without a request (the expiry slides with each request).
+# Sessions end after 30 minutes without a request: the expiry slides, pushed back at most
+# once a minute (scrutiny.web.sessions), rather than by a database write on every request.
 SESSION_COOKIE_AGE = env_int("SCRUTINY_SESSION_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "scrutiny.web.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,12 +8,15 @@ canonical JSON.
 """
 
 import hashlib
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from typing import Any
 
+import orjson
 from django.db import transaction
 
 from scrutiny.core.bundle import FORMAT, Bundle, BundleInvalid, dump_bundle, parse_bundle
+from scrutiny.core.methodology import Programme, UnknownProgramme, load_programme
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
 from scrutiny.web.evaluations.models import (
@@ -158,8 +161,39 @@ def _create_rows(bundle: Bundle) -> Inspection:
 
 
 def inspection_bundle(*, inspection: Inspection) -> Bundle:
-    """The stored inspection as a validated bundle, in a fixed number of queries."""
-    return parse_bundle(inspection_bundle_data(inspection=inspection))
+    """The stored inspection as a validated bundle, in a fixed number of queries.
+
+    The rows are read on every call; only validating them into a Bundle (most of the
+    cost) is skipped when exactly the same data was validated before. The cache is keyed
+    by a digest of the data itself, so any write gives a new key: it can never return a
+    stale bundle. Callers treat the bundle as read-only (none assigns to one), which is
+    what makes sharing it between requests safe.
+    """
+    data = inspection_bundle_data(inspection=inspection)
+    try:
+        key = hashlib.blake2b(orjson.dumps(data), digest_size=20).digest()
+        # Validation reads the programme too: a reloaded programme is a new object.
+        programme = load_programme(inspection.programme)
+    except (TypeError, UnknownProgramme):  # validating it will say what is wrong
+        return parse_bundle(data)
+    with _PARSED_LOCK:
+        cached = _PARSED.get(key)
+        if cached is not None and cached[0] is programme:
+            _PARSED.move_to_end(key)
+            return cached[1]
+    bundle = parse_bundle(data)
+    with _PARSED_LOCK:
+        _PARSED[key] = (programme, bundle)
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return bundle
+
+
+# Bundles validated recently, by the digest of their data (a 100-record inspection's
+# bundle is a few MB of objects; a handful of inspections are open at any one time).
+_PARSED: "OrderedDict[bytes, tuple[Programme, Bundle]]" = OrderedDict()
+_PARSED_MAX = 8
+_PARSED_LOCK = threading.Lock()
 
 
 def inspection_bundle_data(*, inspection: Inspection) -> dict[str, Any]:

@@ -115,7 +115,7 @@ def test_it_signs_in_a_known_verified_email_then_asks_for_the_local_second_facto
     page = sign_in_at_provider(browser, live_server.url, "known")
     # Back at Scrutiny, signed in as the matching person; no `amr` MFA, so Scrutiny's own
     # second factor comes next (here: setting up an authenticator app).
-    assert page.url == f"{live_server.url}/accounts/two-factor/set-up/?next=/", page.url
+    assert page.url == f"{live_server.url}/accounts/two-factor/set-up/?next=/my-work/", page.url
     assert "Set up two-factor authentication" in page.text
     assert browser.get(f"{live_server.url}/", allow_redirects=False).headers["Location"] == (
         "/accounts/two-factor/"

@@ -39,7 +39,8 @@ def test_a_new_person_sets_up_two_factor_and_later_uses_a_recovery_code(
     codes = first.page.locator(".app_recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     first.page.get_by_role("link", name="I have saved my codes").click()
-    expect(first.page.get_by_role("heading", name="Inspections")).to_be_visible()
+    # Where a person lands after signing in (issue 14).
+    expect(first.page.get_by_role("heading", name="My work")).to_be_visible()
     first.page.get_by_role("link", name="Signed in as robin").click()
     expect(first.page.get_by_role("heading", name="Your account")).to_be_visible()
     first.check()

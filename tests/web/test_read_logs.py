@@ -80,6 +80,8 @@ SHOWS_NO_CHILDRENS_DATA: dict[str, str] = {
     "inspections:home": "progress counts",
     "inspections:edit": "the inspection's own details",
     "inspections:team": "the team's names and roles",
+    "inspections:team_role": "one team member's name and role",
+    "reports:details": "the area's key facts, the inspection team and the progress review",
     "inspections:team_remove": "a confirmation naming a team member",
     "records:sample_import": "an upload form",
     "records:assign": "pseudonymous record identifiers and who reads them",

@@ -262,11 +262,12 @@ def ensure_editable(moderation: Moderation) -> None:
             ]
         )
     if moderation.stage is Stage.AGREED:
-        assert moderation.meeting is not None
+        # A row agreed without its meeting's record (an older database) is locked all the same.
+        held = f" on {_day(moderation.meeting.held_on)}" if moderation.meeting else ""
         raise Refused(
             [
-                f"The evaluations were agreed at the evaluation meeting on "
-                f"{_day(moderation.meeting.held_on)}: reopen them, giving a reason, to change them"
+                f"The evaluations were agreed at the evaluation meeting{held}: "
+                "reopen them, giving a reason, to change them"
             ]
         )
 

@@ -77,6 +77,12 @@ def make_programme_demo(
             group: rng.choice(_GROUP_POINTS) for group in data["group_evaluations"]
         }
         _cite_everything(data["report"], data["evidence"][0]["id"])
+        # A published report with a weak evaluation says whether a progress review may follow.
+        data["report"]["progress_review"] = {
+            "intention": "We will ask the partnership to report on its progress, and may "
+            "carry out a progress review.",
+            "timescale": "within 12 months of publication",
+        }
         bundles.append(data)
     return bundles
 

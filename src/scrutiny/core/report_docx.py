@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
@@ -34,6 +35,7 @@ from scrutiny.core.report import Report, Version
 from scrutiny.core.report_charts import chart_png
 from scrutiny.core.report_figures import DataTable
 from scrutiny.core.report_layout import (
+    ORGANISATION,
     Block,
     Contents,
     Figure,
@@ -50,15 +52,44 @@ from scrutiny.core.word.properties import set_document_properties
 from scrutiny.core.word.template import ensure_styles, fill_placeholders, open_template
 
 _GREY = RGBColor(0x4D, 0x4D, 0x4D)
-# The author named in every DOCX's properties: the body that leads the inspections of
-# every programme Scrutiny ships.
-ORGANISATION = "Care Inspectorate"
 
 
 def render_docx(
     report: Report, *, version: Version = "public", template: Path | None = None
 ) -> bytes:
     doc_layout = layout(report, version)
+    return render_layout_docx(
+        doc_layout,
+        properties=DocxProperties(
+            subject=f"{report.partnership} · {report.reference}",
+            keywords=version_label(version),
+            status=report.status.capitalize(),
+            header=f"{report.partnership} · inspection reference {report.reference}",
+        ),
+        template=template,
+        placeholders=placeholder_values(report, doc_layout),
+    )
+
+
+@dataclass(frozen=True)
+class DocxProperties:
+    """What a document says of itself beyond its title: File > Info, and the house header."""
+
+    subject: str
+    keywords: str
+    status: str
+    header: str  # the house header's line (a template's own header is kept)
+
+
+def render_layout_docx(
+    doc_layout: Layout,
+    *,
+    properties: DocxProperties,
+    template: Path | None = None,
+    placeholders: dict[str, str] | None = None,
+) -> bytes:
+    """Any layout (an inspection's report, a programme's review of findings) as a Word
+    document, in the house style or an organisation's template."""
     # A template is checked and made safe (links cut, missing parts added) by
     # `scrutiny.core.word.template`; it refuses one it cannot use, saying why.
     doc = open_template(template)[0] if template else Document()
@@ -66,19 +97,19 @@ def render_docx(
         doc,
         organisation=ORGANISATION,
         title=doc_layout.title,
-        subject=f"{report.partnership} · {report.reference}",
-        keywords=version_label(version),
-        status=report.status.capitalize(),
+        subject=properties.subject,
+        keywords=properties.keywords,
+        status=properties.status,
         language=doc_layout.lang,
     )
     if template:
         ensure_styles(doc, _NEEDED_STYLES)
-        fill_placeholders(doc, placeholder_values(report, doc_layout))
-        _house_header_and_footer(doc, report, only_where_missing=True)
+        fill_placeholders(doc, placeholders or {"title": doc_layout.title})
+        _house_header_and_footer(doc, properties.header, only_where_missing=True)
         if any(p.text.strip() for p in doc.paragraphs):  # a cover page: the report follows it
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     else:
-        _house_style(doc, report)
+        _house_style(doc, properties.header)
     for block in doc_layout.blocks:
         _block(doc, block)
     out = io.BytesIO()
@@ -111,7 +142,7 @@ _NEEDED_STYLES = (
 )
 
 
-def _house_style(doc: DocxDocument, report: Report) -> None:
+def _house_style(doc: DocxDocument, header: str) -> None:
     """The look of a document made without a template: plain, readable, numbered pages."""
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"  # on every Windows and Mac; Roboto may not be
@@ -121,27 +152,26 @@ def _house_style(doc: DocxDocument, report: Report) -> None:
     normal.element.get_or_add_rPr().append(lang)
     for section in doc.sections:
         section.left_margin = section.right_margin = Cm(2.2)
-    _house_header_and_footer(doc, report, only_where_missing=False)
+    _house_header_and_footer(doc, header, only_where_missing=False)
 
 
-def _house_header_and_footer(
-    doc: DocxDocument, report: Report, *, only_where_missing: bool
-) -> None:
-    """The partnership and reference in the header, "Page n of m" in the footer; with a
-    template, only in a section that defines no header or footer of its own."""
+def _house_header_and_footer(doc: DocxDocument, header: str, *, only_where_missing: bool) -> None:
+    """The header's line (an inspection's partnership and reference) and "Page n of m" in
+    the footer; with a template, only in a section that defines no header or footer of
+    its own."""
     for section in doc.sections:
         if not only_where_missing or section.header.is_linked_to_previous:
-            _house_header(section.header.paragraphs[0], report)
+            _house_header(section.header.paragraphs[0], header)
         if not only_where_missing or section.footer.is_linked_to_previous:
             _house_footer(section.footer.paragraphs[0])
         if only_where_missing:
             break  # later sections inherit the first one's when they define none
 
 
-def _house_header(header: Paragraph, report: Report) -> None:
-    header.text = f"{report.partnership} · inspection reference {report.reference}"
-    header.runs[0].font.size = Pt(8)
-    header.runs[0].font.color.rgb = _GREY
+def _house_header(paragraph: Paragraph, text: str) -> None:
+    paragraph.text = text
+    paragraph.runs[0].font.size = Pt(8)
+    paragraph.runs[0].font.color.rgb = _GREY
 
 
 def _house_footer(footer: Paragraph) -> None:

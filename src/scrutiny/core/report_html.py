@@ -15,6 +15,7 @@ from html import escape
 from scrutiny.core.report import Report, Version
 from scrutiny.core.report_figures import DataTable
 from scrutiny.core.report_layout import (
+    ORGANISATION,
     Block,
     Contents,
     Figure,
@@ -93,13 +94,24 @@ a:focus { outline: 3px solid #fdd522; background: #fdd522; color: #1a1a1a; }
 
 def render_html(report: Report, *, version: Version = "public") -> str:
     """A standalone, accessible HTML page of the report (and the source of its PDF)."""
-    doc = layout(report, version)
+    return render_layout_html(
+        layout(report, version), description=f"{report.partnership}: {report.reference}"
+    )
+
+
+def render_layout_html(doc: Layout, *, description: str) -> str:
+    """A standalone, accessible HTML page of any layout: an inspection's report, or a
+    review of findings across a programme (scrutiny.core.programme_review.review).
+
+    The page names the organisation as its author (the PDF's Author comes from it) and
+    no library as its generator."""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{doc.lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(doc.title)}</title>\n"
-        f'<meta name="description" content="{escape(report.partnership)}: {escape(report.reference)}">\n'
+        f'<meta name="author" content="{escape(ORGANISATION)}">\n'
+        f'<meta name="description" content="{escape(description)}">\n'
         f"<style>{CSS}</style>\n</head>\n<body>\n"
         f'<main id="main-content">\n{_article(doc)}</main>\n</body>\n</html>\n'
     )

@@ -20,6 +20,10 @@ from scrutiny.core.report import (
 )
 from scrutiny.core.report_figures import SUPPRESSION_NOTE, Chart, DataTable
 
+# The author every format names (a DOCX's properties, the HTML's and the PDF's author):
+# the body that leads the inspections of every programme Scrutiny ships. Never a library.
+ORGANISATION = "Care Inspectorate"
+
 
 @dataclass(frozen=True)
 class Heading:

@@ -78,3 +78,57 @@ def partnerships_table(overview: ProgrammeOverview) -> DataTable:
             for f in overview.inspections
         ),
     )
+
+
+def limiter_figures_table(overview: ProgrammeOverview) -> DataTable:
+    """Each time a limiter applied, the figures behind it, as the inspection's public
+    report gives them."""
+    return DataTable(
+        caption="The figures behind each limiter that applied",
+        headers=("Limiter", "Partnership", "The figures"),
+        rows=tuple(
+            (lim.title, partnership, detail)
+            for lim in overview.limiters
+            for partnership, detail in lim.details
+        ),
+    )
+
+
+def timelines_chart(overview: ProgrammeOverview) -> Chart:
+    """How many inspections kept each key milestone of their plans, and how many missed it.
+    Counts of inspections, not of people: nothing is hidden."""
+    # Missed last, so the palette draws it in the unfavourable colour.
+    series = ("Kept", "Not yet due", "Missed")
+    categories, rows, values = [], [], []
+    for tally in overview.milestones:
+        counts = (tally.kept, tally.not_yet_due, tally.missed)
+        planned = tally.planned
+        categories.append(tally.title)
+        rows.append(
+            (
+                tally.title,
+                str(planned),
+                *(f"{n} ({percent(n / planned)})" if planned else "0" for n in counts),
+            )
+        )
+        values.append(tuple(100 * n / planned if planned else 0.0 for n in counts))
+    without = overview.milestones[0].without_plan if overview.milestones else 0
+    return Chart(
+        id="chart-programme-timelines",
+        title="Timelines kept or missed",
+        description=(
+            f"Stacked bar chart of {len(categories)} key milestones of the inspections' "
+            "plans, each bar showing the share of inspections with a plan that kept the "
+            "milestone, for which it is not yet due, or that missed it. The figures are in "
+            "the table that follows."
+        ),
+        categories=tuple(categories),
+        series=series,
+        values=tuple(values),
+        table=DataTable(
+            caption="Inspections that kept or missed each key milestone of their plans"
+            + (f" ({without} without a plan are not counted)" if without else ""),
+            headers=("Milestone", "Inspections with a plan", *series),
+            rows=tuple(rows),
+        ),
+    )

@@ -18,6 +18,7 @@ import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -424,9 +425,14 @@ def _transition(
     return report
 
 
-def report_share(*, actor: Any, inspection: Inspection, expected_version: int) -> Report:
+def report_share(
+    *, actor: Any, inspection: Inspection, expected_version: int, at: datetime | None = None
+) -> Report:
     """Share the draft with the partnership contact, who may then read it (the public
-    text, without evidence) and comment on its statements."""
+    text, without evidence) and comment on its statements.
+
+    `at`, here and in making final and publishing, is when it happened, for a record of
+    work done before (the demo programme's inspections); the pages never pass it."""
 
     def reasons() -> list[str]:
         if Statement.objects.filter(inspection=inspection).exists():
@@ -442,13 +448,15 @@ def report_share(*, actor: Any, inspection: Inspection, expected_version: int) -
             to=Status.SHARED,
             verb="shared with the partnership",
             reasons=reasons,
-            extra={"shared_by": acting_user(actor), "shared_at": timezone.now()},
+            extra={"shared_by": acting_user(actor), "shared_at": at or timezone.now()},
         )
         notify_shared_draft(inspection=inspection)
     return report
 
 
-def report_make_final(*, actor: Any, inspection: Inspection, expected_version: int) -> Report:
+def report_make_final(
+    *, actor: Any, inspection: Inspection, expected_version: int, at: datetime | None = None
+) -> Report:
     """Make the report final. Refused, listing each one, while any statement cites no
     evidence or any comment of the partnership's is unresolved."""
 
@@ -465,11 +473,13 @@ def report_make_final(*, actor: Any, inspection: Inspection, expected_version: i
         to=Status.FINAL,
         verb="made final",
         reasons=reasons,
-        extra={"finalised_by": acting_user(actor), "finalised_at": timezone.now()},
+        extra={"finalised_by": acting_user(actor), "finalised_at": at or timezone.now()},
     )
 
 
-def report_publish(*, actor: Any, inspection: Inspection, expected_version: int) -> Report:
+def report_publish(
+    *, actor: Any, inspection: Inspection, expected_version: int, at: datetime | None = None
+) -> Report:
     return _transition(
         actor=actor,
         inspection=inspection,
@@ -477,7 +487,7 @@ def report_publish(*, actor: Any, inspection: Inspection, expected_version: int)
         allowed_from=(Status.FINAL,),
         to=Status.PUBLISHED,
         verb="published",
-        extra={"published_by": acting_user(actor), "published_at": timezone.now()},
+        extra={"published_by": acting_user(actor), "published_at": at or timezone.now()},
     )
 
 

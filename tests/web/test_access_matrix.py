@@ -209,6 +209,11 @@ MATRIX |= {
     "programmes:overview": ("GET", PROGRAMME_READERS, 200),
     "programmes:open_data": ("GET", PROGRAMME_READERS, 200),
     "programmes:data_dictionary": ("GET", PROGRAMME_READERS, 200),
+    # The review of findings: the HTML at once (url_kwargs asks for it), a PDF or Word
+    # file through a job whose page and file are the programme's.
+    "programmes:review": ("GET", PROGRAMME_READERS, 200),
+    "programmes:review_job": ("GET", PROGRAMME_READERS, 200),
+    "programmes:review_job_file": ("GET", PROGRAMME_READERS, 200),
 }
 
 # The REST API (scrutiny.web.api): each persona sends a personal token of their own, and
@@ -312,7 +317,9 @@ def url_kwargs(name: str, inspection: Inspection) -> dict[str, Any]:
             file_name="matrix.csv",
             defaults={"survey": "staff", "size": 1, "content_hash": "x", "status": "done"},
         )[0].pk
-    if "job_id" in params:
+    if "job_id" in params and name.startswith("programmes:"):
+        kwargs["job_id"] = _finished_review_job(inspection.programme)
+    elif "job_id" in params:
         kwargs["job_id"] = _finished_job(inspection if "inspection_id" in params else None)
     kwargs |= _report_kwargs(name, params, inspection)
     if "document_id" in params:
@@ -405,6 +412,28 @@ def _finished_job(inspection: Inspection | None) -> int:
     output = Path(settings.JOBS_OUTPUT_DIR) / "matrix.txt"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text("made by a job")
+    return job.pk
+
+
+def _finished_review_job(programme_id: str) -> int:
+    """A finished build of the programme's review of findings, its file made."""
+    from scrutiny.web.programmes.selectors import REVIEW_PERMISSION
+
+    job, _ = Job.objects.get_or_create(
+        inspection=None,
+        title="Matrix review",
+        defaults={
+            "handler": "x",
+            "params": {"programme": programme_id, "years": [], "file_type": "pdf"},
+            "permission": REVIEW_PERMISSION,
+            "status": Job.Status.DONE,
+            "output_name": "matrix-review.pdf",
+            "result": {"file_name": "review.pdf", "content_type": "application/pdf"},
+        },
+    )
+    output = Path(settings.JOBS_OUTPUT_DIR) / "matrix-review.pdf"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(b"%PDF-1.4\n%%EOF\n")
     return job.pk
 
 

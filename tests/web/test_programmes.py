@@ -4,21 +4,33 @@ inspections by default, and gives a programme manager no case-level datum."""
 import csv
 import io
 import re
+import zipfile
 from collections import Counter
+from datetime import timedelta
+from html.parser import HTMLParser
 from typing import Any
 
+import docx
 import orjson
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
 from scrutiny.core.bundle import dump_bundle, parse_bundle
 from scrutiny.core.evaluation import evaluate
 from scrutiny.core.methodology import load_programme
-from scrutiny.core.programme_review.demo import make_programme_demo
+from scrutiny.core.programme_review.demo import (
+    DemoPlan,
+    make_programme_demo,
+    make_programme_plans,
+)
 from scrutiny.core.statistics import agreed_readings
+from scrutiny.core.surveys.completeness import count_returns
 from scrutiny.web.accounts.models import User
+from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.jobs.models import Job
 
 from .conftest import signed_in_client
 
@@ -46,6 +58,7 @@ def _expected(bundles: list[dict[str, Any]]) -> dict[str, Any]:
     statistics: dict[str, list[int]] = {s.id: [0, 0] for s in programme.statistics}
     records = 0
     returns: Counter[str] = Counter()
+    themes: dict[tuple[str, str], set[str]] = {}
     limiters: Counter[str] = Counter()
     partnerships = {}
     for data in bundles:
@@ -63,7 +76,15 @@ def _expected(bundles: list[dict[str, Any]]) -> dict[str, Any]:
             statistics[key][0] += share.count
             statistics[key][1] += share.denominator
         records += len(agreed_readings(bundle.record_readings))
-        returns.update(r.survey for r in bundle.survey_responses)
+        # A return answers something (the report counts them so too).
+        returns.update(count_returns(bundle.survey_responses))
+        section = bundle.report
+        assert section is not None
+        said = [("key message", s.text) for s in section.key_messages]
+        said += [("key message", s.text) for q in section.questions for s in q.key_messages]
+        said += [("priority area", s.text) for s in section.priority_areas]
+        for kind, text in said:
+            themes.setdefault((kind, text), set()).add(bundle.inspection.partnership)
     return {
         "evaluations": evaluations,
         "statistics": statistics,
@@ -71,6 +92,7 @@ def _expected(bundles: list[dict[str, Any]]) -> dict[str, Any]:
         "returns": returns,
         "limiters": limiters,
         "partnerships": partnerships,
+        "themes": themes,
     }
 
 
@@ -183,3 +205,333 @@ def test_the_api_gives_the_same_overview(
     )
     assert body["inspections"] == 32 and body["records_read"] == expected["records"]
     assert body["survey_returns"] == dict(expected["returns"])
+
+
+# --- the review of findings, and timelines kept or missed ------------------------------
+# Six inspections: the sums are what matter, and tests stay lean.
+
+
+@pytest.fixture
+def programme_of_6(db: None) -> tuple[list[dict[str, Any]], list[DemoPlan]]:
+    call_command("load_demo_programme", "--inspections", "6", "--records", str(RECORDS))
+    bundles = make_programme_demo(inspections=6, records=RECORDS)
+    return bundles, make_programme_plans(bundles)
+
+
+def _expected_timelines(plans: list[DemoPlan]) -> dict[str, tuple[int, int]]:
+    """(kept, missed) per milestone, recomputed from the demo's own dates by the
+    methodology's weeks: the draft in week 28, publication in week 35, the action plan
+    six weeks after publication. Every date is in the past, so nothing is still due."""
+    counts: dict[str, list[int]] = {}
+    for p in plans:
+        for title, due, done in (
+            (
+                "Draft report to the partnership",
+                p.notification + timedelta(weeks=27),
+                p.draft_shared,
+            ),
+            ("Publication of the report", p.notification + timedelta(weeks=34), p.published),
+            ("Action plan due", p.published + timedelta(weeks=6), p.action_plan),
+        ):
+            kept = done is not None and done <= due
+            counts.setdefault(title, [0, 0])[0 if kept else 1] += 1
+    return {title: (kept, missed) for title, (kept, missed) in counts.items()}
+
+
+class _Tables(HTMLParser):
+    """Each table of a page by its caption: its rows as lists of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.headings: list[tuple[int, str]] = []
+        self._caption: str | None = None
+        self._text: list[str] | None = None
+        self._rows: list[list[str]] = []
+        self._heading: int | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._rows = []
+        elif tag == "tr":
+            self._rows.append([])
+        elif tag in ("caption", "th", "td") or re.fullmatch(r"h[1-6]", tag):
+            self._text = []
+            self._heading = int(tag[1]) if tag[0] == "h" and tag[1:].isdigit() else None
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._text is None:
+            if tag == "table" and self._caption is not None:
+                self.tables[self._caption] = self._rows
+            return
+        text = " ".join("".join(self._text).split())
+        if tag == "caption":
+            self._caption = text
+        elif tag in ("th", "td"):
+            self._rows[-1].append(text)
+        elif self._heading is not None:
+            self.headings.append((self._heading, text))
+        self._text = None
+
+
+def _tables(html: str) -> _Tables:
+    parser = _Tables()
+    parser.feed(html)
+    return parser
+
+
+def _internal_ids(bundles: list[dict[str, Any]]) -> list[str]:
+    """Identifiers the public outputs must never print: the programme's rule, statistic,
+    care group and timetable stage ids, the programme's own id, inspection references,
+    and the bundles' evidence, statement, record, respondent and concern ids."""
+    programme = load_programme(PROGRAMME)
+    assert programme.timetable is not None
+    ids = [PROGRAMME, "JI-P", "R-001", "C-0001", "SC-1", "E-001", "PA-1"]
+    ids += [r.id for r in programme.limiters] + [s.id for s in programme.statistics]
+    ids += [g.id for g in programme.care_groups] + [s.id for s in programme.timetable.stages]
+    # An id that is a plain word ("aftercare", "publication") is no tell-tale.
+    ids = [i for i in ids if "_" in i or "-" in i]
+    ids += [b["inspection"]["reference"] for b in bundles]
+    return ids
+
+
+def _docx_text(content: bytes) -> str:
+    """Every XML part of a Word file: body, headers, footers and its properties."""
+    with zipfile.ZipFile(io.BytesIO(content)) as zipped:
+        return "\n".join(
+            zipped.read(name).decode("utf-8") for name in zipped.namelist() if name.endswith(".xml")
+        )
+
+
+def _structure(node: Any, found: Counter[str]) -> None:
+    """Count the PDF structure tree's element types (/H1, /H2, /Table ...)."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for kid in node:
+            _structure(kid, found)
+    elif isinstance(node, dict):
+        if "/S" in node:
+            found[str(node["/S"])] += 1
+        if "/K" in node:
+            _structure(node["/K"], found)
+
+
+def _built(client: Any, run_jobs: Any, fmt: str) -> bytes:
+    """The review's PDF or Word file through the job queue, as the overview's link does."""
+    url = reverse("programmes:review", args=[PROGRAMME, fmt])
+    assert client.get(url).status_code == 200  # the page that offers to make it
+    started = client.post(url)
+    assert started.status_code == 302
+    run_jobs()
+    job_page = client.get(started["Location"])
+    link = re.search(
+        r'href="([^"]+/download/)" download>Download ([^<]+)<', job_page.content.decode()
+    )
+    assert link, job_page.content.decode()
+    response = client.get(link.group(1))
+    assert response.status_code == 200
+    assert link.group(2) == "review-of-findings-care-and-protection-2018-2020." + fmt
+    return b"".join(response.streaming_content)
+
+
+def test_it_builds_the_review_of_findings_from_the_inspections_own_figures(
+    programme_of_6: tuple[list[dict[str, Any]], list[DemoPlan]],
+    manager: User,
+    run_jobs: Any,
+) -> None:
+    bundles, plans = programme_of_6
+    expected = _expected(bundles)
+    programme = load_programme(PROGRAMME)
+    scale = programme.scale
+    client = signed_in_client(manager)
+
+    # The overview page: timelines kept or missed, with a chart and its table.
+    page = client.get(reverse("programmes:overview", args=[PROGRAMME]))
+    overview = page.context["overview"]
+    timelines = _expected_timelines(plans)
+    assert {m.title: (m.kept, m.missed) for m in overview.milestones} == timelines
+    assert {m.not_yet_due for m in overview.milestones} == {0}
+    assert all(kept and missed for kept, missed in timelines.values())  # the demo shows both
+    shown = _tables(page.content.decode()).tables
+    rows = shown["Inspections that kept or missed each key milestone of their plans"]
+    for title, (kept, missed) in timelines.items():
+        row = next(r for r in rows if r[0] == title)
+        assert row[1] == "6" and row[2].startswith(f"{kept} (") and row[4].startswith(f"{missed} (")
+    for fmt in ("html", "pdf", "docx"):
+        assert reverse("programmes:review", args=[PROGRAMME, fmt]) in page.content.decode()
+
+    # The review, as HTML: every figure is the sum of the inspections' own.
+    response = client.get(reverse("programmes:review", args=[PROGRAMME, "html"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    review = _tables(html)
+    tables = review.tables
+    evaluations = tables[
+        "Inspections by evaluation, for each quality indicator (final evaluations only)"
+    ]
+    labels = evaluations[0][2:]
+    for ind in programme.evaluated:
+        row = next(r for r in evaluations if r[0] == f"{ind.id} {ind.title}")
+        got = {label: int(cell.split()[0]) for label, cell in zip(labels, row[2:], strict=True)}
+        want = {scale.label(v): expected["evaluations"][ind.id][scale.name(v)] for v in range(1, 7)}
+        assert got == want, ind.id
+    limiters = {r[0]: r[2] for r in tables["How often each limiter applied"][1:]}
+    for rule in programme.limiters:
+        assert limiters[rule.title] == f"{expected['limiters'][rule.title]} of 6"
+    counted = dict(tables["What the inspections read and heard, added up"][1:])
+    assert counted["Children's records read"] == str(expected["records"])
+    for survey in programme.surveys:
+        assert counted[f"{survey.title}: returns"] == str(expected["returns"][survey.id])
+    for total, statistic in zip(overview.statistics, programme.statistics, strict=True):
+        assert [total.count, total.denominator] == expected["statistics"][total.id]
+        assert f"{statistic.title}: {total.sentence}." in html.replace("&#x27;", "'")
+    rows = tables["Inspections that kept or missed each key milestone of their plans"]
+    for title, (kept, missed) in timelines.items():
+        row = next(r for r in rows if r[0] == title)
+        assert (row[2].split()[0], row[4].split()[0]) == (str(kept), str(missed))
+    partnerships = tables["Each partnership's evaluations"]
+    for partnership, finals in expected["partnerships"].items():
+        row = next(r for r in partnerships if r[0] == partnership)
+        assert [c.lower() for c in row[2:]] == [(f or "not final") for f in finals.values()]
+    # Themes: every published key message and priority area, with how many made it.
+    themed = {
+        (r[0], r[1])
+        for caption, rows in tables.items()
+        if " bearing on " in caption
+        for r in rows[1:]
+    }
+    for (_kind, text), said_by in expected["themes"].items():
+        assert (text, f"{len(said_by)} of 6") in themed, text
+    headings = review.headings
+    assert [h for h in headings if h[0] == 2] == [
+        (2, "Contents"),
+        (2, "About this review"),
+        (2, "Evaluations"),
+        (2, "What limited evaluations"),
+        (2, "Children's records and surveys"),
+        (2, "Timelines kept or missed"),
+        (2, "Themes by quality indicator"),
+        (2, "Themes by inspection question"),
+        (2, "Each partnership's evaluations"),
+        (2, "Appendix: the evaluation scale"),
+    ]
+
+    # The PDF (the one PDF this suite builds for the review): the same headings, tagged.
+    pdf = _built(client, run_jobs, "pdf")
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    for _level, heading in headings:
+        assert heading in text, heading
+    found: Counter[str] = Counter()
+    _structure(reader.trailer["/Root"]["/StructTreeRoot"], found)
+    assert found["/H1"] == 1
+    assert found["/H2"] == sum(1 for level, _ in headings if level == 2)
+    assert found["/H3"] == sum(1 for level, _ in headings if level == 3)
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert reader.metadata.title == headings[0][1]
+    assert (reader.metadata.author, reader.metadata.producer) == ("Care Inspectorate",) * 2
+    assert reader.xmp_metadata.pdf_producer == "Care Inspectorate"
+
+    # The Word file: the same headings, in Word's own heading styles.
+    content = _built(client, run_jobs, "docx")
+    document = docx.Document(io.BytesIO(content))
+    word_style = {1: "Title", 2: "Heading 1", 3: "Heading 2"}
+    assert [
+        (p.style.name, p.text)
+        for p in document.paragraphs
+        if p.style.name in ("Title", "Heading 1", "Heading 2")
+    ] == [(word_style[level], heading) for level, heading in headings]
+    props = document.core_properties
+    assert (props.author, props.last_modified_by, props.language) == (
+        "Care Inspectorate",
+        "Care Inspectorate",
+        "en-GB",
+    )
+    assert props.title == headings[0][1]
+
+    # No internal identifier, and no library named, in any of the three.
+    word = _docx_text(content)
+    for needle in _internal_ids(bundles):
+        for shown_as, body in (("html", html), ("pdf", text), ("docx", word)):
+            assert needle not in body, (needle, shown_as)
+    # The documents' properties name the organisation, never the library that wrote them.
+    with zipfile.ZipFile(io.BytesIO(content)) as zipped:
+        properties = zipped.read("docProps/core.xml") + zipped.read("docProps/app.xml")
+    head = html[: html.index("<style>")]
+    for library in ("python-docx", "WeasyPrint", "matplotlib"):
+        assert library.lower() not in properties.decode().lower(), library
+        assert library.lower() not in head.lower(), library
+        assert library.lower() not in str(reader.metadata).lower(), library
+        assert library.lower() not in str(reader.xmp_metadata.rdf_root.toxml()).lower(), library
+
+    # Each download is an export in the audit trail, naming the person.
+    exports = AuditEvent.objects.filter(
+        object_type="programme_review", action=AuditEvent.Action.EXPORT, actor=manager
+    )
+    assert exports.count() == 3
+
+
+def test_the_review_gives_a_programme_manager_no_case_level_datum(
+    programme_of_6: tuple[list[dict[str, Any]], list[DemoPlan]], manager: User
+) -> None:
+    bundles, _plans = programme_of_6
+    client = signed_in_client(manager)
+    html = client.get(reverse("programmes:review", args=[PROGRAMME, "html"])).content.decode()
+    page = client.get(reverse("programmes:overview", args=[PROGRAMME])).content.decode()
+    statements = {
+        s["text"]
+        for b in bundles
+        for part in ("key_messages", "priority_areas")
+        for s in b["report"][part]
+    }
+    for data in bundles:
+        # Evidence notes (those no published statement repeats) and concerns.
+        notes = [e["text"] for e in data["evidence"] if e["text"] not in statements]
+        notes += [c["summary"] for c in data["significant_concerns"]]
+        # Survey answers written by children, parents and staff.
+        notes += [
+            answer
+            for r in data["survey_responses"]
+            for answer in r["answers"].values()
+            if isinstance(answer, str) and len(answer) > 30
+        ]
+        notes += [r["record"] for r in data["record_readings"]]
+        notes += [r["respondent"] for r in data["survey_responses"]][:20]
+        for note in notes:
+            assert note not in html and note not in page, note
+    # Nor does any link lead to an inspection's own pages.
+    assert "/inspections/" not in html and "/inspections/" not in page
+    # Without the programme manager's role, the review is not there at all.
+    lead = User.objects.create_user(username="lead-only", password="x" * 12)
+    assert (
+        signed_in_client(lead)
+        .get(reverse("programmes:review", args=[PROGRAMME, "html"]))
+        .status_code
+        == 404
+    )
+
+
+def test_it_follows_only_the_programmes_own_review_builds(
+    programme_of_6: tuple[list[dict[str, Any]], list[DemoPlan]], manager: User
+) -> None:
+    client = signed_in_client(manager)
+    started = client.post(reverse("programmes:review", args=[PROGRAMME, "docx"]))
+    job = Job.objects.get(pk=int(started["Location"].rstrip("/").split("/")[-1]))
+    assert job.inspection is None and job.params["file_type"] == "docx"
+    assert client.get(started["Location"]).status_code == 200
+    # Another programme's address, or an inspection's job under this one's: 404.
+    assert (
+        client.get(
+            reverse("programmes:review_job", args=["children-at-risk-of-harm-2021", job.pk])
+        ).status_code
+        == 404
+    )
+    other = Job.objects.create(title="Import", handler="x", status=Job.Status.DONE)
+    assert (
+        client.get(reverse("programmes:review_job", args=[PROGRAMME, other.pk])).status_code == 404
+    )
+    assert client.get(reverse("programmes:review", args=[PROGRAMME, "xlsx"])).status_code == 404

@@ -30,6 +30,7 @@ DATA_APPS = {
     "reports",
     "audit",
     "jobs",
+    "programmes",
 }
 
 # url name: the object type of the row it writes.
@@ -112,6 +113,18 @@ SHOWS_NO_CHILDRENS_DATA: dict[str, str] = {
     "reports:template_remove": "a redirect",
     "jobs:job": "a job's progress and outcome",
     "jobs:site_job": "a site-wide job's progress (no inspection)",
+    # The programme overview and everything drawn from it: sums of published inspections'
+    # figures, small ones hidden, and their published statements; no record, answer,
+    # evidence note or reading (test_programmes). Its downloads log an export row with
+    # no inspection (test_programmes pins it).
+    "programmes:list": "programmes and how many inspections each has",
+    "programmes:overview": "published inspections' figures, added up",
+    "programmes:open_data": "published evaluations by partnership",
+    "programmes:data_dictionary": "what each open-data column holds",
+    "programmes:review": "the review of findings: published figures added up, and the "
+    "published reports' statements",
+    "programmes:review_job": "a review build's progress",
+    "programmes:review_job_file": "the review of findings, as built",
 }
 
 

@@ -77,7 +77,7 @@ a:focus { outline: 3px solid #fdd522; background: #fdd522; color: #1a1a1a; }
   /* As in the published reports, each chapter of the full report starts a new page. */
   .scrutiny-report--public section > h2, .scrutiny-report--internal section > h2 {
     break-before: page; }
-  /* Keeping a whole figure (heading, chart, table) together costs WeasyPrint seconds;
+  /* Keeping a whole figure (heading, chart, table) together costs the PDF seconds;
      the chart alone is cheap, and the heading is kept with it by break-after. */
   figure { break-inside: avoid; }
   caption { break-after: avoid; }

@@ -1,9 +1,10 @@
 """The review of findings as a PDF or Word document is built by a job (seconds of layout,
 never in a request), like an inspection's report, then downloaded from the job's page.
 
-The job belongs to no inspection and only the person who asked follows it: its page and
-its file are the programme's (`programmes:review_job`), for programme managers and
-administrators. The file is written under a temporary name and renamed when whole.
+The job belongs to no inspection: its page and its file are the programme's
+(`programmes:review_job`), for programme managers and administrators, who all see the
+same published aggregates. The file is written under a temporary name and renamed when
+whole.
 """
 
 import os
@@ -25,7 +26,6 @@ def review_build_enqueue(*, actor: Any, programme_id: str, years: list[int], fil
         params={"programme": programme_id, "years": years, "file_type": file_type},
         owner=actor,
         permission=selectors.REVIEW_PERMISSION,
-        owner_only=True,
     )
 
 

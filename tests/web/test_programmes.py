@@ -535,3 +535,13 @@ def test_it_follows_only_the_programmes_own_review_builds(
         client.get(reverse("programmes:review_job", args=[PROGRAMME, other.pk])).status_code == 404
     )
     assert client.get(reverse("programmes:review", args=[PROGRAMME, "xlsx"])).status_code == 404
+    # The year filter carries through: the demo's six began in 2018.
+    url = reverse("programmes:review", args=[PROGRAMME, "html"])
+    assert (
+        "Drawn from 6 published inspection reports"
+        in client.get(url, {"year": 2018}).content.decode()
+    )
+    assert (
+        "No published inspection of this programme began in 2019"
+        in client.get(url, {"year": 2019}).content.decode()
+    )

@@ -1,6 +1,12 @@
 """Open data: the published evaluations by partnership, with a data dictionary.
 
 Public, so it carries names and words only: no rule ids, database ids or slugs.
+
+Whether the inspections' plans kept their milestones is not here: the rows are
+evaluations by partnership (one per indicator), and a milestone measures the
+inspection's process, much of it the inspectorate's own. The review of findings
+publishes those counts across the programme instead; a column added here would change
+a format people already read.
 """
 
 from __future__ import annotations

@@ -71,11 +71,11 @@ def _plural(n: int, one: str, many: str = "") -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
-def review_layout(overview: ProgrammeOverview) -> Layout:
+def review_layout(overview: ProgrammeOverview, *, years: Sequence[int] = ()) -> Layout:
     """The review of the overview's inspections (the caller chose them: published ones,
-    of the years asked for)."""
+    of the `years` asked for, all when none)."""
     title = review_title(overview)
-    body = _body(overview)
+    body = _body(overview, years)
     contents = tuple((b.anchor, b.text) for b in body if isinstance(b, Heading) and b.level == 2)
     blocks: list[Block] = [Heading(1, title), *_front_matter(overview), Contents(contents), *body]
     return Layout(title, "public", tuple(blocks))
@@ -110,11 +110,16 @@ def _and(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _body(overview: ProgrammeOverview) -> list[Block]:
+def _body(overview: ProgrammeOverview, years: Sequence[int]) -> list[Block]:
     if not overview.inspections:
+        none = (
+            f"No published inspection of this programme began in {period(years)}"
+            if years
+            else "No inspection of this programme is published yet"
+        )
         return [
             Heading(2, "About this review", "about"),
-            Para("No inspection of this programme is published yet: there is nothing to review."),
+            Para(f"{none}: there is nothing to review."),
         ]
     blocks = _about(overview)
     blocks += _evaluations(overview)

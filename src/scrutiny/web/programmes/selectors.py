@@ -207,7 +207,7 @@ def review_file(*, programme: Programme, years: Iterable[int], file_type: str) -
     when none), in one of REVIEW_FORMATS. Aggregates of published reports only."""
     years = list(years)
     overview, _ = overview_for(programme=programme, years=years)
-    doc = review_layout(overview)
+    doc = review_layout(overview, years=years)
     description = f"{programme.title}: a review of findings across published inspections"
     if file_type == "html":
         from scrutiny.core.report_html import render_layout_html

@@ -182,6 +182,27 @@ def test_a_qualtrics_response_never_finished_is_incomplete(tmp_path):
     assert (result["header_rows"], result["rows"], result["incomplete"]) == (3, 3, 2)
 
 
+def test_qualtrics_previews_test_runs_and_spam_are_never_returns(tmp_path):
+    # The real export's response again, as Qualtrics writes the survey's own preview and
+    # test runs (the Status field as text or code, or the distribution channel) and spam.
+    real = (DATA / "qualtrics-three-heading-rows.csv").read_bytes()
+    *heads, response = real.decode().splitlines()
+    rows = [response]
+    for n, (kind, channel) in enumerate(
+        (("Survey Preview", "anonymous"), ("2", "anonymous"), ("0", "preview"), ("Spam", "")),
+        start=1,
+    ):
+        fields = next(csv.reader([response]))
+        fields[2], fields[15], fields[8] = kind, channel, f"R_notreal{n}"
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow(fields)
+        rows.append(out.getvalue())
+    path = tmp_path / "previews.csv"
+    path.write_text("\n".join([*heads, *rows]) + "\n")
+    result = inspect_survey(path)
+    assert (result["rows"], result["incomplete"], result["rejected"]) == (5, 0, 4)
+
+
 def test_the_legacy_qualtrics_export_is_named_by_its_second_row():
     path = DATA / "qualtrics-legacy-two-heading-rows.csv"
     result = inspect_survey(path, survey=CHILDREN)

@@ -1,7 +1,9 @@
 """Qualtrics: "Download data" as CSV or Excel writes three heading rows: the question
 ids (``Q1``, ``ResponseId``), the question text, and the import ids
 (``{"ImportId":"QID1"}``); older exports write the first two. ``Finished`` is
-``True``/``False`` (or 1/0 with numeric values) for a response never finished.
+``True``/``False`` (or 1/0 with numeric values) for a response never finished;
+``Status`` (the response type) and ``DistributionChannel`` mark the survey's previews and
+test runs, which are nobody's answers.
 
 The legacy export (Qualtrics' older format) names its own fields ``V1`` ... ``V10`` in the first
 row and ``ResponseID``, ``StartDate``, ``Finished`` in the second, under which the
@@ -80,14 +82,32 @@ class Qualtrics(Tool):
 
     def status_reader(self, columns: Sequence[Column]) -> StatusReader | None:
         finished = find(columns, self, ("finished",))
-        if finished is None:
+        kind = find(columns, self, ("status",))
+        channel = find(columns, self, ("distributionchannel",))
+        if finished is None and kind is None and channel is None:
             return None
 
         def status(cells: Sequence[str]) -> Status:
-            value = low(cell(cells, finished))
-            return Status.INCOMPLETE if value in ("false", "0", "no") else Status.COMPLETE
+            # The survey's own previews and test runs, and what Qualtrics flagged as spam,
+            # are nobody's answers: never returns, as a rejected response is not.
+            if kind is not None and low(cell(cells, kind)) in _NOT_A_RESPONSE:
+                return Status.REJECTED
+            if channel is not None and low(cell(cells, channel)) in ("preview", "test"):
+                return Status.REJECTED
+            if finished is not None and low(cell(cells, finished)) in ("false", "0", "no"):
+                return Status.INCOMPLETE
+            return Status.COMPLETE
 
         return status
+
+
+# Qualtrics' "Response Type" (the Status field), as text or as its numeric code:
+# Survey Preview (1), Survey Test (2), Spam (8), Preview Spam (9), Imported Spam (12),
+# Offline Survey Preview (17). IP Address (0), Imported (4) and Offline (16) are real.
+_NOT_A_RESPONSE = frozenset(
+    {"survey preview", "survey test", "spam", "preview spam", "imported spam"}
+    | {"offline survey preview", "1", "2", "8", "9", "12", "17"}
+)
 
 
 TOOL = Qualtrics(

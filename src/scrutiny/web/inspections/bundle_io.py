@@ -30,6 +30,7 @@ from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.planner import refresh_planner_statistics
 from scrutiny.web.records.models import Rating, RecordReading
 from scrutiny.web.reports.bundle_rows import report_rows_create, report_section_data
+from scrutiny.web.reports.models import Citation, Statement
 from scrutiny.web.surveys.models import Answer, SurveyResponse
 
 
@@ -43,7 +44,15 @@ def bundle_import(*, actor: Any, data: bytes | str) -> Inspection:
     with transaction.atomic():
         inspection = _create_rows(bundle)
         refresh_planner_statistics(
-            RecordReading, Rating, SurveyResponse, Answer, Evidence, EvidenceQuestion
+            RecordReading,
+            Rating,
+            SurveyResponse,
+            Answer,
+            Evidence,
+            EvidenceQuestion,
+            EvidenceIndicator,
+            Statement,
+            Citation,
         )
         audit_record(
             actor=actor,

@@ -9,9 +9,8 @@ PYTEST=.venv/bin/pytest
 if [ "${CI:-}" != "true" ] && [ "${TEST_POSTGRES:-}" != "1" ]; then
   exec "$PYTEST" "$@"
 fi
-if [ "${SCRUTINY_PARALLEL_PASSES:-}" != "1" ]; then
-  # One after the other by default: a side-by-side run once stalled in the PostgreSQL
-  # pass on this 2-core machine (see the closing note); opt in with SCRUTINY_PARALLEL_PASSES=1.
+# SCRUTINY_SEQUENTIAL_PASSES=1 runs them one after the other (half the memory, twice the time).
+if [ "${SCRUTINY_SEQUENTIAL_PASSES:-}" = "1" ]; then
   "$PYTEST" "$@" || exit $?
   echo "== every database test again on PostgreSQL"
   exec env SCRUTINY_ONLY_DB_TESTS=1 bash scripts/with-postgres.sh "$PYTEST" "$@"

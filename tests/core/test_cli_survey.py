@@ -12,6 +12,7 @@ from scrutiny.core.bundle import dump_bundle, parse_bundle
 from scrutiny.core.demo import make_demo
 
 DATA = Path(__file__).parent.parent / "data" / "surveys"
+SYNTHETIC = DATA / "synthetic"  # the children's survey's questions, in the tools' layouts
 SURVEY = "children_and_young_people"
 
 
@@ -35,9 +36,11 @@ def test_inspect_with_a_survey_proposes_a_column_per_item(capsys):
 
 
 def test_inspect_prints_text_without_json(capsys):
-    assert main(["survey", "inspect", str(DATA / "qualtrics-testing-preservation.csv")]) == 0
+    assert main(["survey", "inspect", str(DATA / "qualtrics-three-heading-rows.csv")]) == 0
     out = capsys.readouterr().out
-    assert "made by Qualtrics" in out and "heading rows: 3" in out and "not finished: 1" in out
+    assert "made by Qualtrics" in out and "heading rows: 3" in out and "responses: 1" in out
+    assert main(["survey", "inspect", str(SYNTHETIC / "limesurvey-full-text.csv")]) == 0
+    assert "not finished: 2" in capsys.readouterr().out
 
 
 def test_inspect_refuses_what_is_not_an_export_with_exit_2(tmp_path, capsys):
@@ -56,7 +59,7 @@ def test_import_adds_only_the_counted_responses_unless_told(tmp_path, capsys):
     bundle = demo(tmp_path)
     before = parse_bundle(bundle.read_bytes())
     out = tmp_path / "out.json"
-    lime = str(DATA / "limesurvey-full-text.csv")
+    lime = str(SYNTHETIC / "limesurvey-full-text.csv")
     assert main(["survey", "import", str(bundle), lime, "--survey", SURVEY, "-o", str(out)]) == 0
     after = parse_bundle(out.read_bytes())
     added = len(after.survey_responses) - len(before.survey_responses)
@@ -70,7 +73,7 @@ def test_import_adds_only_the_counted_responses_unless_told(tmp_path, capsys):
 def test_import_refuses_while_a_column_or_answer_is_unmapped_and_writes_nothing(tmp_path, capsys):
     bundle = demo(tmp_path)
     out = tmp_path / "out.json"
-    codes = str(DATA / "limesurvey-r-data-file.csv")
+    codes = str(SYNTHETIC / "limesurvey-r-data-file.csv")
     assert main(["survey", "import", str(bundle), codes, "--survey", SURVEY, "-o", str(out)]) == 2
     assert "Confirm the column mapping" in capsys.readouterr().err
     assert not out.exists()
@@ -99,7 +102,7 @@ def test_import_refuses_while_a_column_or_answer_is_unmapped_and_writes_nothing(
 def test_import_refuses_a_respondent_the_bundle_already_has(tmp_path, capsys):
     bundle = demo(tmp_path)
     out = tmp_path / "out.json"
-    forms = str(DATA / "microsoft-forms.csv")
+    forms = str(SYNTHETIC / "microsoft-forms.csv")
     assert main(["survey", "import", str(bundle), forms, "--survey", SURVEY, "-o", str(out)]) == 0
     again = tmp_path / "again.json"
     assert main(["survey", "import", str(out), forms, "--survey", SURVEY, "-o", str(again)]) == 2

@@ -24,7 +24,7 @@ from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.jobs.models import Job
 from scrutiny.web.partnership.services import sent_document_create
 from scrutiny.web.records.models import Assignment, SampledRecord
-from scrutiny.web.reports.models import Comment, Report, Statement
+from scrutiny.web.reports.models import Comment, KeyFact, Report, Statement
 from scrutiny.web.rules import DenyWithoutRuleMiddleware
 from scrutiny.web.surveys.models import SurveyImport
 
@@ -187,6 +187,7 @@ MATRIX |= {
     "reports:statement_delete": ("GET", {"lead", "inspector"}, 200),
     # url_kwargs shares the draft for this one: only then may the partnership comment.
     "reports:statement_comment": ("GET", {"partner"}, 200),
+    "reports:key_fact_comment": ("GET", {"partner"}, 200),
     "reports:details": ("GET", {"lead", "inspector"}, 200),
     "reports:transition": ("GET", {"lead"}, 200),
     "reports:shared_draft": ("GET", {*REPORT_TEAM, "partner"}, 200),
@@ -362,7 +363,13 @@ def _report_kwargs(name: str, params: set[str], inspection: Inspection) -> dict[
         kwargs["token_id"] = api_token_create(
             actor="test", user=User.objects.get(username="lead"), name="matrix"
         )[0].pk
-    if name in ("reports:statement_comment", "api:statement_comments"):
+    if "key_fact_id" in params:
+        kwargs["key_fact_id"] = KeyFact.objects.get_or_create(
+            inspection=inspection,
+            position=1,
+            defaults={"figure": "Children 0-17", "value": "4,000", "source": "NRS", "date": "2019"},
+        )[0].pk
+    if name in ("reports:statement_comment", "reports:key_fact_comment", "api:statement_comments"):
         Report.objects.filter(inspection=inspection).update(status=Report.Status.SHARED)
     return kwargs
 

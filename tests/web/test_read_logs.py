@@ -105,6 +105,7 @@ SHOWS_NO_CHILDRENS_DATA: dict[str, str] = {
     "reports:statement_move": "a redirect",
     "reports:statement_delete": "a confirmation quoting the report's statement",
     "reports:statement_comment": "the partnership's comment form",
+    "reports:key_fact_comment": "the partnership's comment form on a published figure",
     "reports:transition": "a confirmation of the report's next step",
     "reports:comments": "the partnership's comments on the report's statements",
     "reports:comment_resolve": "one comment on the report",

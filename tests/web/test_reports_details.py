@@ -146,6 +146,29 @@ def test_the_partnership_comments_on_evaluative_text_for_factual_accuracy(
     assert prose.comments.get().where == "Question 1: evaluative text"
 
 
+def test_the_partnership_comments_on_a_key_fact_and_the_comment_outlives_its_row(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    share(inspection)
+    fact = KeyFact.objects.filter(inspection=inspection).order_by("position")[0]
+    partner = client_for("partner")
+    comment_url = url("key_fact_comment", inspection, key_fact_id=fact.pk)
+    assert comment_url in text(partner.get(url("shared_draft", inspection)))
+    assert partner.post(comment_url, {"text": ""}).status_code == 422
+    response = partner.post(comment_url, {"text": "This is the 2019 figure, not 2020."})
+    assert response.status_code == 302 and response.url.endswith(f"#key-fact-{fact.pk}")
+    comment = fact.comments.get()
+    assert comment.where == "Key facts" and comment.statement_text.startswith(fact.figure)
+    assert "This is the 2019 figure" in text(client_for("lead").get(url("comments", inspection)))
+    # The team saves the table whole: the row goes, the comment and what it was about stay.
+    KeyFact.objects.filter(pk=fact.pk).delete()
+    draft = text(partner.get(url("shared_draft", inspection)))
+    assert "Comments on key facts the team has since changed" in draft
+    assert "This is the 2019 figure" in draft
+    # The row is gone: its comment page is not found.
+    assert partner.get(url("key_fact_comment", inspection, key_fact_id=fact.pk)).status_code == 404
+
+
 def test_it_will_not_make_a_weak_report_final_without_the_progress_review_intention(
     client_for: Any, people: dict[str, Any]
 ) -> None:

@@ -59,7 +59,7 @@ from scrutiny.web.plans.models import Plan
 from scrutiny.web.records import services as records
 from scrutiny.web.records.models import Assignment, RecordReading
 from scrutiny.web.reports import services as reports
-from scrutiny.web.reports.models import Comment, Report, Statement
+from scrutiny.web.reports.models import Comment, KeyFact, Report, Statement
 from scrutiny.web.retention import services as retention
 from scrutiny.web.retention.models import Kind
 from scrutiny.web.surveys import services as surveys
@@ -750,6 +750,22 @@ def _(c: Ctx) -> Callable[[], Any]:
     shared(c)
     return lambda: reports.comment_add(
         actor=c.people["partner"], statement=statement(c), text="Factual point"
+    )
+
+
+@case("reports.key_fact_comment_add", "Commented on the key fact")
+def _(c: Ctx) -> Callable[[], Any]:
+    shared(c)
+    fact = KeyFact.objects.create(
+        inspection=c.inspection,
+        position=1,
+        figure="Children 0-17",
+        value="4,000",
+        source="",
+        date="",
+    )
+    return lambda: reports.key_fact_comment_add(
+        actor=c.people["partner"], key_fact=fact, text="Factual point"
     )
 
 

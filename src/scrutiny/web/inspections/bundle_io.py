@@ -27,6 +27,7 @@ from scrutiny.web.evaluations.models import (
 )
 from scrutiny.web.evidence.models import Evidence, EvidenceIndicator, EvidenceQuestion
 from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.planner import refresh_planner_statistics
 from scrutiny.web.records.models import Rating, RecordReading
 from scrutiny.web.reports.bundle_rows import report_rows_create, report_section_data
 from scrutiny.web.surveys.models import Answer, SurveyResponse
@@ -41,6 +42,9 @@ def bundle_import(*, actor: Any, data: bytes | str) -> Inspection:
     raw = data.encode() if isinstance(data, str) else data
     with transaction.atomic():
         inspection = _create_rows(bundle)
+        refresh_planner_statistics(
+            RecordReading, Rating, SurveyResponse, Answer, Evidence, EvidenceQuestion
+        )
         audit_record(
             actor=actor,
             inspection=inspection,

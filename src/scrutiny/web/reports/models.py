@@ -178,8 +178,8 @@ class Citation(models.Model):
 
 
 class Comment(models.Model):
-    """The partnership's comment on one statement of the shared draft, for factual
-    accuracy, and the team's resolution of it.
+    """The partnership's comment on one statement (or key fact) of the shared draft, for
+    factual accuracy, and the team's resolution of it.
 
     The statement's text as the partnership read it is kept, so the team sees what the
     comment was about after the statement changes, and the comment survives the
@@ -191,6 +191,11 @@ class Comment(models.Model):
     )
     statement = models.ForeignKey(
         Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    # Or one row of the Key facts table. The team saves the table whole (its rows are
+    # replaced), so the link may go; `statement_text` keeps the row as it was read.
+    key_fact = models.ForeignKey(
+        KeyFact, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
     )
     statement_text = models.TextField()
     where = models.CharField(max_length=200)  # "Question 1: strengths", as the report reads

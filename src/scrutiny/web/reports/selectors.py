@@ -196,6 +196,27 @@ def key_facts(*, inspection: Inspection) -> list[tuple[str, str, str, str]]:
     )
 
 
+KEY_FACTS = "Key facts"  # where a key fact's comment sits, as the report names the page
+
+
+def key_fact_rows(*, inspection: Inspection) -> list[KeyFact]:
+    return list(KeyFact.objects.filter(inspection=inspection).order_by("position", "id"))
+
+
+def key_fact_text(fact: KeyFact) -> str:
+    """A key fact's row as the partnership read it, kept with their comment."""
+    dated = ", ".join(p for p in (fact.source, fact.date) if p)
+    return f"{fact.figure}: {fact.value}" + (f" ({dated})" if dated else "")
+
+
+def access_key_fact_by_id(*, inspection: Inspection, key_fact_id: int) -> KeyFact:
+    """A key fact of this (already authorised) inspection, or 404."""
+    row = KeyFact.objects.filter(inspection=inspection, pk=key_fact_id).first()
+    if row is None:
+        raise Http404
+    return row
+
+
 def team(*, inspection: Inspection) -> list[tuple[str, str, int]]:
     return list(
         TeamMembers.objects.filter(inspection=inspection)

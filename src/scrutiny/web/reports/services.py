@@ -530,6 +530,35 @@ def comment_add(*, actor: Any, statement: Statement, text: str) -> Comment:
     return comment
 
 
+def key_fact_comment_add(*, actor: Any, key_fact: KeyFact, text: str) -> Comment:
+    """The partnership's comment on one row of the draft's Key facts table."""
+    inspection = key_fact.inspection
+    read_as = selectors.key_fact_text(key_fact)
+    with transaction.atomic():
+        report = _report_row(inspection)
+        if report.status != Status.SHARED:
+            raise Refused(["The draft is not shared with the partnership: comments are closed."])
+        comment = Comment.objects.create(
+            inspection=inspection,
+            key_fact=key_fact,
+            statement_text=read_as,
+            where=selectors.KEY_FACTS,
+            text=text,
+            author=acting_user(actor),
+        )
+        audit_record(
+            actor=actor,
+            inspection=inspection,
+            action=AuditEvent.Action.CREATE,
+            object_type="report_comment",
+            object_id=comment.pk,
+            summary=f"Commented on the key fact {key_fact.figure[:80]!r} for factual accuracy",
+            after={"key_fact": read_as, "text": text},
+        )
+        notify_comment(inspection=inspection)
+    return comment
+
+
 def comment_resolve(
     *, actor: Any, comment: Comment, expected_version: int, resolution: str
 ) -> Comment:

@@ -28,6 +28,11 @@ urlpatterns = [
         views.statement_comment_view,
         name="statement_comment",
     ),
+    path(
+        f"{base}key-facts/<int:key_fact_id>/comment/",
+        views.key_fact_comment_view,
+        name="key_fact_comment",
+    ),
     path(f"{base}details/", views.details_view, name="details"),
     path(f"{base}status/<slug:transition>/", views.transition_view, name="transition"),
     path(f"{base}draft/", views.shared_draft_view, name="shared_draft"),

@@ -466,9 +466,16 @@ def shared_draft_view(request: HttpRequest, inspection: Inspection) -> HttpRespo
             summary="Viewed the draft report as shared with the partnership",
         )
     comments: dict[int, list[Any]] = {}
+    on_facts: dict[int | None, list[Any]] = {}
     for c in selectors.comment_list(inspection=inspection) if readable else []:
         if c.statement_id:
             comments.setdefault(c.statement_id, []).append(c)
+        elif c.where == selectors.KEY_FACTS:
+            on_facts.setdefault(c.key_fact_id, []).append(c)
+    facts = selectors.key_fact_rows(inspection=inspection) if readable else []
+    for fact in facts:
+        fact.partnership_comments = on_facts.pop(fact.pk, [])  # type: ignore[attr-defined]
+        fact.read_as = selectors.key_fact_text(fact)  # type: ignore[attr-defined]
     lists = selectors.all_statement_lists(inspection=inspection) if readable else []
     for _, section_lists in lists:
         for listed in section_lists:
@@ -484,6 +491,9 @@ def shared_draft_view(request: HttpRequest, inspection: Inspection) -> HttpRespo
             "report": report,
             "readable": readable,
             "lists": lists,
+            "key_facts": facts,
+            # Comments on rows the team has since changed (the table is saved whole).
+            "earlier_fact_comments": [c for cs in on_facts.values() for c in cs],
             "can_comment": _can(inspection, roles.COMMENT_ON_DRAFT)
             and report.status == Report.Status.SHARED,
             "versions": _versions(inspection),
@@ -524,6 +534,48 @@ def statement_comment_view(
             "quote": statement.text,
             "intro": "Comments are for factual accuracy: tell the team where the statement is "
             "wrong or out of date. The team resolves each one and records how.",
+            "submit": "Send the comment",
+            "back": reverse("reports:shared_draft", kwargs={"inspection_id": inspection.pk}),
+            "current": "draft",
+        },
+        status=status or (422 if form.errors else 200),
+    )
+
+
+@inspection_permission(roles.COMMENT_ON_DRAFT)
+def key_fact_comment_view(
+    request: HttpRequest, inspection: Inspection, key_fact_id: int
+) -> HttpResponse:
+    report = selectors.report_for(inspection=inspection)
+    if report.status != Report.Status.SHARED:
+        raise Http404
+    fact = selectors.access_key_fact_by_id(inspection=inspection, key_fact_id=key_fact_id)
+    form = forms.CommentForm(request.POST or None)
+    form.fields["text"].label = "Your comment on this key fact"
+    status = 0
+    if request.method == "POST" and form.is_valid():
+        status = run_service(
+            form,
+            lambda: services.key_fact_comment_add(
+                actor=request.user, key_fact=fact, text=form.cleaned_data["text"]
+            ),
+        )
+        if not status:
+            messages.success(request, "Your comment is sent to the inspection team.")
+            url = reverse("reports:shared_draft", kwargs={"inspection_id": inspection.pk})
+            return redirect(f"{url}#key-fact-{fact.pk}")
+    return render(
+        request,
+        "reports/confirm.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "heading": "Comment on a key fact",
+            "where": selectors.KEY_FACTS,
+            "quote": selectors.key_fact_text(fact),
+            "intro": "Comments are for factual accuracy: tell the team where the figure, its "
+            "source or its date is wrong or out of date. The team resolves each one and "
+            "records how.",
             "submit": "Send the comment",
             "back": reverse("reports:shared_draft", kwargs={"inspection_id": inspection.pk}),
             "current": "draft",

@@ -50,6 +50,7 @@ from scrutiny.web.evaluations.selectors import ensure_inputs_editable, inputs_lo
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.jobs.services import job_enqueue, job_handler, job_progress
+from scrutiny.web.planner import refresh_planner_statistics
 from scrutiny.web.surveys.models import Answer, RememberedMapping, SurveyImport, SurveyResponse
 
 log = logging.getLogger(__name__)
@@ -701,6 +702,8 @@ def _store(imp: SurveyImport, responses: list[Any], completeness: Completeness, 
             inspection=inspection, survey=imp.survey, pending=True
         ).exclude(survey_import__status=Status.IMPORTING)
     )
+    # The evaluation and the report read these rows next, often straight away.
+    refresh_planner_statistics(SurveyResponse, Answer)
 
 
 def _let_others_write() -> None:

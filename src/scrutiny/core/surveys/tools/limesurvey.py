@@ -4,6 +4,11 @@ Headings come as question codes (``id``, ``submitdate``, ``Ag2[SQ002]``), as ful
 (``Response ID``, ``Date submitted``), or as "code. text" (``id. Response ID``,
 ``submitdate. Date submitted``). A response without a submit date was never finished.
 Some exports carry a second heading row with the full text under the codes.
+
+Full-text headings come in the language of the export: the response table's own
+fields are named here in English, German and French, as LimeSurvey's exports write
+them (``Antwort ID``, ``Datum Abgeschickt``, ``Letzte Seite``; version 2 wrote
+``Abgeschlossen`` for the submit date; ``ID de la réponse``, ``Date de soumission``).
 """
 
 from __future__ import annotations
@@ -37,7 +42,13 @@ _FULL = {
     "seed": "seed",
     "token": "token",
 }
-_SUBMITTED = ("submitdate", "date submitted")
+_SUBMITTED = (
+    "submitdate",
+    "date submitted",
+    "datum abgeschickt",
+    "abgeschlossen",
+    "date de soumission",
+)
 
 
 class LimeSurvey(Tool):
@@ -88,12 +99,23 @@ TOOL = LimeSurvey(
     metadata=names(
         "id|submitdate|lastpage|startlanguage|seed|startdate|datestamp|ipaddr|refurl|token",
         "response id|date submitted|last page|start language|date started|date last action",
-        "ip address|referrer url|interviewtime|total time",
+        "ip address|referrer url|referring url|interviewtime|total time",
+        # German (version 2 wrote "Abgeschlossen" for the submit date) and French
+        "antwort id|datum abgeschickt|abgeschlossen|letzte seite|start-sprache",
+        "zufallsgeneratorstartwert|datum gestartet|datum letzte aktivität|ip-adresse",
+        "weiterleitungs-url|id de la réponse|date de soumission|dernière page",
+        "langue de départ|tête de série|date de lancement|date de la dernière action",
+        "adresse ip|url référente",
     ),
     signature=names(
-        "submitdate|lastpage|startlanguage|seed|date submitted|last page|start language"
+        "submitdate|lastpage|startlanguage|seed|date submitted|last page|start language",
+        "datum abgeschickt|letzte seite|start-sprache|zufallsgeneratorstartwert",
+        "date de soumission|dernière page|langue de départ|tête de série",
     ),
-    respondent=("id", "response id"),
-    personal=names("ipaddr|ip address|token|email|firstname|lastname|first name|last name"),
+    respondent=("id", "response id", "antwort id", "id de la réponse"),
+    personal=names(
+        "ipaddr|ip address|token|email|firstname|lastname|first name|last name",
+        "ip-adresse|adresse ip",
+    ),
     ignored_prefixes=("grouptime", "group time"),
 )

@@ -1,14 +1,22 @@
 """SurveyMonkey: "All responses data" as CSV or XLSX writes two heading rows: the
 question (once, over all its choice columns) and under it "Response",
-"Open-Ended Response" or each choice."""
+"Open-Ended Response" or each choice. A "Contact information" question writes one
+column per field (Name, Email Address, Phone Number, ...): personal data, proposed to
+be left out like the collector's own Email Address and names."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scrutiny.core.surveys.tools.base import Layout, Tool, low, names
+from scrutiny.core.surveys.tools.base import Column, Layout, Tool, low, names
 
 _PLAIN = names("response|open-ended response|")
+# The fields of SurveyMonkey's "Contact information" question, as their second-row
+# labels read (the survey's author may shorten them: "Email").
+_CONTACT = names(
+    "name|full name|first name|last name|email|email address|e-mail|phone|phone number",
+    "address|address 2|street address|zip/postal code|postcode|date of birth",
+)
 
 
 class SurveyMonkey(Tool):
@@ -36,6 +44,12 @@ class SurveyMonkey(Tool):
             else:
                 header.append(f"{question} - {sub}" if question else sub)
         return unique_columns(header, header)
+
+    def is_personal(self, column: Column) -> bool:
+        if super().is_personal(column):
+            return True
+        # "Contact information - Email": a contact field under its question.
+        return " - " in column.header and low(column.header.rsplit(" - ", 1)[1]) in _CONTACT
 
 
 TOOL = SurveyMonkey(

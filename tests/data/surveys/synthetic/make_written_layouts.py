@@ -1,13 +1,14 @@
-"""Writes the LimeSurvey, SurveyMonkey and Microsoft Forms examples in this folder.
+"""Writes the synthetic LimeSurvey, SurveyMonkey and Microsoft Forms examples in this
+folder (real exports of these tools are one folder up; ../../README.md).
 
-No export of these tools' own was found in a public repository with a licence to
-copy, and their export code cannot run here (LimeSurvey is PHP on a server; the other
-two are hosted services). So these files are written byte for byte as the tools
-write them: LimeSurvey's CSV as its ``CsvWriter`` does (UTF-8 BOM, every field quoted,
-CRLF, a blank line at the end; application/helpers/admin/export/CsvWriter.php) with
-its three heading styles and the R data file (answer codes, ExportR/RDataWriter.php);
-SurveyMonkey's two heading rows; Microsoft Forms' workbook and CSV headings. The
-answers are synthetic. ``python make_written_layouts.py`` rewrites them.
+These files are not the tools' own output: they are written as the tools write them
+(LimeSurvey's CSV as its ``CsvWriter`` does: UTF-8 BOM, every field quoted, CRLF, a
+blank line at the end; application/helpers/admin/export/CsvWriter.php; the R data file
+with answer codes, ExportR/RDataWriter.php; SurveyMonkey's two heading rows; Microsoft
+Forms' headings), with questions and answers of the programme's children's survey, so
+that the import itself (counted responses, empty ones, answers mapped to the items)
+is tested end to end, which the real exports, asking other questions, cannot do.
+``python make_written_layouts.py`` rewrites them.
 """
 
 from __future__ import annotations

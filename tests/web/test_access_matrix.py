@@ -226,6 +226,7 @@ API_TOKEN_ROUTES = {
     "api:evaluations",
     "api:reading_results",
     "api:survey_results",
+    "api:survey_responses",
     "api:evidence",
     "api:report",
     "api:statement_comments",
@@ -241,6 +242,8 @@ MATRIX |= {
     "api:evaluations": ("GET", CASE_READERS, 200),
     "api:reading_results": ("GET", CASE_READERS, 200),
     "api:survey_results": ("GET", CASE_READERS, 200),
+    # The survey import's roles (IMPORT_SURVEYS); an empty batch is refused (400).
+    "api:survey_responses": ("POST", {"lead", "inspector"}, 400),
     "api:evidence": ("GET", {*CASE_READERS, "volunteer"}, 200),
     # Inspection A's draft is not shared, so the partnership contact gets 404 here.
     "api:report": ("GET", REPORT_TEAM, 200),

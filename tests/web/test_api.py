@@ -306,7 +306,8 @@ def test_the_reference_page_lists_every_operation(people: dict[str, User]) -> No
 
     page = signed_in_client(people["lead"]).get(reverse("api:docs"))
     assert page.status_code == 200
-    assert page.content.count(b"<h3 id=") == 12
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert page.content.count(b"<h3 id=") == sum(len(ops) for ops in schema["paths"].values())
     assert b"Authorization: Bearer" in page.content
     console = signed_in_client(people["lead"]).get(reverse("api:console"))
     assert b"<script>" not in console.content and b"<style>" not in console.content

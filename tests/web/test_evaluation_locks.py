@@ -279,6 +279,24 @@ def _(inspection: Inspection, people: dict[str, Any], tmp_path: Path) -> Change:
     return change
 
 
+@input_kind("survey responses sent")
+def _(inspection: Inspection, people: dict[str, Any], tmp_path: Path) -> Change:
+    from scrutiny.core.surveys import Entry
+
+    survey = load_programme(inspection.programme).survey("children_and_young_people")
+    assert survey is not None
+
+    def change() -> Any:
+        return surveys.survey_responses_add(
+            actor=people["inspector"],
+            inspection=inspection,
+            survey=survey,
+            entries=[Entry(answers={"feel_safe": "no"}, care_group="foster_care")],
+        )
+
+    return change
+
+
 def engine_inputs(inspection: Inspection) -> bytes:
     """Everything the engine reads, as the bundle holds it."""
     data = inspection_bundle(inspection=inspection).model_dump(mode="json")

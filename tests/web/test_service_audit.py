@@ -893,6 +893,20 @@ def _(c: Ctx) -> Callable[[], Any]:
     return run_ready_jobs
 
 
+@case("surveys.survey_responses_add", "Added 2 responses to the survey of children")
+def _(c: Ctx) -> Callable[[], Any]:
+    from scrutiny.core.surveys import Entry
+
+    survey = load_programme(c.inspection.programme).survey(SURVEY)
+    entries = [
+        Entry(answers={"feel_safe": "Yes"}, care_group="Foster care"),
+        Entry(answers={"feel_safe": "No"}, respondent="sent-2"),
+    ]
+    return lambda: surveys.survey_responses_add(
+        actor=c.people["inspector"], inspection=c.inspection, survey=survey, entries=entries
+    )
+
+
 # --- retention -----------------------------------------------------------------------------
 
 

@@ -390,7 +390,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Scrutiny API",
     "DESCRIPTION": "Read an inspection's plan, evaluations, results, evidence and report; "
-    "add evidence notes and the partnership's comments. Every request carries a personal "
+    "add evidence notes, record readings, survey responses (at most 500 a request, all "
+    "or nothing) and the partnership's comments. Every request carries a personal "
     "token (Authorization: Bearer <token>) and can do exactly what its person can do.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

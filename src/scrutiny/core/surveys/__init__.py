@@ -1,8 +1,16 @@
 """Survey exports: the tools recognised (``tools/``, one module each), reading the
 responses (``reading``), the column mapping (``mapping``), the answers
-(``values``), which responses count (``completeness``), the all-or-nothing import
-(``importing``) and a look at a file without storing anything (``inspect``)."""
+(``values``), which responses count (``completeness``), the checks every response
+passes (``checking``: a file's rows and responses sent as data alike), the
+all-or-nothing import (``importing``) and a look at a file without storing anything
+(``inspect``)."""
 
+from scrutiny.core.surveys.checking import (
+    CheckedEntries,
+    Entry,
+    ResponseChecks,
+    check_entries,
+)
 from scrutiny.core.surveys.completeness import Completeness, Inclusion, answered, count_returns
 from scrutiny.core.surveys.definitions import (
     CARE_GROUPS,
@@ -40,7 +48,9 @@ __all__ = [
     "PROGRESS_EVERY_ROWS",
     "Column",
     "ColumnMapping",
+    "CheckedEntries",
     "Completeness",
+    "Entry",
     "Inclusion",
     "Layout",
     "Limits",
@@ -50,6 +60,7 @@ __all__ = [
     "ProgressCallback",
     "ProposedMapping",
     "ProposedValueMapping",
+    "ResponseChecks",
     "Status",
     "SurveyDefinition",
     "SurveyFile",
@@ -59,6 +70,7 @@ __all__ = [
     "SurveyResponse",
     "ValueMapping",
     "answered",
+    "check_entries",
     "check_mapping",
     "content_hash",
     "count_returns",

@@ -5,7 +5,8 @@ back, or a ``SurveyImportError`` names every problem by row (as the spreadsheet 
 it: header = row 1) and column. Responses the tool marks incomplete, rejected or on
 hold are left out unless the team's ``Inclusion`` says otherwise; responses answering
 none of the mapped items are never returns. Their rows are not checked either: they
-are not imported.
+are not imported. Each row's answers, respondent and care group are checked by
+``checking.ResponseChecks``, the same checks a response sent through the API passes.
 """
 
 from __future__ import annotations
@@ -14,20 +15,18 @@ import os
 from dataclasses import dataclass
 
 from scrutiny.core.digest import file_sha256
+from scrutiny.core.surveys.checking import ResponseChecks, nothing_counted
 from scrutiny.core.surveys.completeness import Completeness, Inclusion
-from scrutiny.core.surveys.definitions import CARE_GROUPS, SurveyDefinition, SurveyResponse
+from scrutiny.core.surveys.definitions import SurveyDefinition, SurveyResponse
 from scrutiny.core.surveys.mapping import ColumnMapping, propose_mapping
 from scrutiny.core.surveys.problems import Problem, Problems, SurveyImportError
 from scrutiny.core.surveys.reading import DEFAULT_LIMITS, Limits, SurveyFile, open_survey
 from scrutiny.core.surveys.tools import Layout
 from scrutiny.core.surveys.values import (
-    NO_GROUP,
     PROGRESS_EVERY_ROWS,
     ProgressCallback,
     ValueMapping,
     column_index,
-    match_care_group,
-    match_option,
 )
 
 
@@ -83,7 +82,7 @@ def import_survey(
     if problems:
         raise problems.error()
     if not responses:
-        raise SurveyImportError([Problem(_nothing_counted(completeness))])
+        raise SurveyImportError([Problem(nothing_counted(completeness))])
     return SurveyImport(
         survey.id,
         responses,
@@ -110,24 +109,6 @@ def check_mapping(mapping: ColumnMapping, survey: SurveyDefinition) -> None:
         raise SurveyImportError(unknown)
 
 
-def _nothing_counted(c: Completeness) -> str:
-    if not c.rows:
-        return "The file has a header row but no responses."
-    left = []
-    for n, what in (
-        (c.incomplete, "incomplete"),
-        (c.rejected, "rejected"),
-        (c.on_hold, "on hold"),
-        (c.empty, "answering none of the mapped questions"),
-    ):
-        if n:
-            left.append(f"{n} {what}")
-    return (
-        f"None of the file's {c.rows} responses counts as a return ({', '.join(left)}); "
-        "nothing was imported."
-    )
-
-
 def _read(
     survey_file: SurveyFile,
     survey: SurveyDefinition,
@@ -137,16 +118,12 @@ def _read(
     limits: Limits,
     on_progress: ProgressCallback | None,
 ) -> tuple[list[SurveyResponse], Problems, Completeness]:
-    items = {item.id: item for item in survey.items}
+    checks = ResponseChecks(survey, values=values, limits=limits, mappable=True)
     index = column_index(survey_file.columns, mapping)
     width = len(survey_file.columns)
-    columns = [(c, items[role]) for c, role in index.values() if role in items]
+    columns = [(c, checks.items[role]) for c, role in index.values() if role in checks.items]
     respondent_column = index[mapping.respondent][0] if mapping.respondent else None
     care_column = index[mapping.care_group][0] if mapping.care_group else None
-    # Matching is memoised per distinct raw value: 100,000 rows hold few distinct answers.
-    option_cache: dict[tuple[str, str], str | None | object] = {}
-    care_cache: dict[str, str | None | object] = {}
-    first_row_of: dict[str, int] = {}
     responses: list[SurveyResponse] = []
     problems = Problems(limits.max_listed_problems)
     completeness = Completeness()
@@ -163,42 +140,11 @@ def _read(
             raw = cells[column.index].strip() if column.index < len(cells) else ""
             if not raw:
                 continue  # an absent answer is not counted
-            if not item.options:
-                if len(raw) > limits.max_free_text_chars:
-                    problems.add(
-                        Problem(
-                            f"The answer is {len(raw)} characters long; the limit is "
-                            f"{limits.max_free_text_chars}.",
-                            row,
-                            column.name,
-                            column.letter,
-                        )
-                    )
-                else:
-                    answers[item.id] = raw
-                continue
-            key = (item.id, raw)
-            if key not in option_cache:
-                manual = values.answers.get(item.id, {})
-                option_cache[key] = (
-                    manual[raw] if raw in manual else (match_option(raw, item.options) or NO_GROUP)
-                )
-            option = option_cache[key]
-            if option is None:
-                continue  # mapped by the inspector to "no answer"
-            if option is NO_GROUP or option not in item.options:
-                shown = raw if len(raw) <= 60 else raw[:57] + "..."
-                problems.add(
-                    Problem(
-                        f"'{shown}' is not one of the answers to '{item.id}' "
-                        f"({', '.join(item.options)}); map it to one.",
-                        row,
-                        column.name,
-                        column.letter,
-                    )
-                )
-                continue
-            answers[item.id] = option  # type: ignore[assignment]
+            checked = checks.answer(item, raw)
+            if checked.problem:
+                problems.add(Problem(checked.problem, row, column.name, column.letter))
+            elif checked.value is not None:  # None: mapped by the inspector to "no answer"
+                answers[item.id] = checked.value
         status = survey_file.status(cells)
         has_problem = len(problems.listed) > before or problems.unlisted != (before_unlisted or {})
         counted = completeness.add(
@@ -231,40 +177,26 @@ def _read(
                         respondent_column.letter,
                     )
                 )
-            elif respondent in first_row_of:
+            elif (first := checks.seen_before(respondent, row)) is not None:
                 problems.add(
                     Problem(
-                        f"The respondent id '{respondent}' is also on row "
-                        f"{first_row_of[respondent]}.",
+                        f"The respondent id '{respondent}' is also on row {first}.",
                         row,
                         respondent_column.name,
                         respondent_column.letter,
                     )
                 )
-            else:
-                first_row_of[respondent] = row
         care_group: str | None = None
         if care_column is not None:
             raw = cells[care_column.index].strip() if care_column.index < len(cells) else ""
             if raw:
-                if raw not in care_cache:
-                    care_cache[raw] = (
-                        values.care_groups[raw]
-                        if raw in values.care_groups
-                        else match_care_group(raw)
-                    )
-                group = care_cache[raw]
-                if group is NO_GROUP or (group is not None and group not in CARE_GROUPS):
+                checked = checks.care_group(raw)
+                if checked.problem:
                     problems.add(
-                        Problem(
-                            f"'{raw}' is not a care group ({', '.join(CARE_GROUPS)}); map it.",
-                            row,
-                            care_column.name,
-                            care_column.letter,
-                        )
+                        Problem(checked.problem, row, care_column.name, care_column.letter)
                     )
                 else:
-                    care_group = group
+                    care_group = checked.value
         if not problems:
             responses.append(
                 {

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -24,6 +25,7 @@ from scrutiny.core.evaluation import evaluate
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.refusal import Refused
 from scrutiny.core.report_figures import SUPPRESS_BELOW
+from scrutiny.core.surveys import CARE_GROUPS, Entry, Inclusion, Status, SurveyImportError
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.evidence.selectors import EvidenceFilters, evidence_list, note_tags
@@ -41,6 +43,7 @@ from scrutiny.web.records.services import ReadingIncomplete, reading_save, readi
 from scrutiny.web.reports import selectors as report_selectors
 from scrutiny.web.reports.services import comment_add
 from scrutiny.web.surveys.selectors import survey_counts, survey_results
+from scrutiny.web.surveys.services import survey_responses_add
 
 # --- paging and shared shapes -----------------------------------------------------
 
@@ -259,6 +262,221 @@ class SurveyResultsApi(APIView):
                 }
             )
         return Response({"surveys": surveys})
+
+
+# --- survey responses (written, all or nothing) ------------------------------------
+
+# A request is stored in one short transaction, inside the request: it stays small. A
+# larger export goes through the import page, whose job worker reads files of any size.
+MAX_SURVEY_RESPONSES = 500
+# The JSON read for one request: 500 responses with a long free-text answer or two.
+MAX_SURVEY_BODY_BYTES = 8 * 1024 * 1024
+_SURVEY_BOUND = (
+    f"At most {MAX_SURVEY_RESPONSES} responses and {MAX_SURVEY_BODY_BYTES // (1024 * 1024)} MB "
+    "of JSON a request, stored in one transaction; send more in further requests, or "
+    "upload the tool's export on the survey's import page, which takes files of any size "
+    "as a background job."
+)
+
+
+class SurveyResponseIn(serializers.Serializer):
+    respondent = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="The tool's pseudonymous id of the response (never a name). Once per "
+        "survey; without one the response is named api-<number>.",
+    )
+    care_group = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=100,
+        help_text=f"One of {', '.join(CARE_GROUPS)} (or the words the import recognises, "
+        "such as 'Foster care'); 'none' or 'not looked after' for none.",
+    )
+    status = serializers.ChoiceField(
+        choices=[s.value for s in Status],
+        default=Status.COMPLETE.value,
+        help_text="What the survey tool says of the response. Only complete responses "
+        "are returns, unless `include` says otherwise.",
+    )
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, allow_null=True, trim_whitespace=False),
+        help_text="The survey's item ids to answers: one of the item's options (matched "
+        "as the file import matches them: case, spacing and common synonyms such as "
+        "'Y' for 'yes') or free text; empty or null for no answer.",
+    )
+
+
+class SurveyResponsesIn(serializers.Serializer):
+    responses = serializers.ListField(
+        child=SurveyResponseIn(),
+        help_text=f"The responses, 1 to {MAX_SURVEY_RESPONSES}.",
+    )
+    include = serializers.ListField(
+        child=serializers.ChoiceField(choices=["incomplete", "rejected", "on_hold"]),
+        required=False,
+        help_text="The team's decision to count responses of these statuses too; needs "
+        "`reason`, and is recorded in the audit trail.",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("include") and not attrs.get("reason", "").strip():
+            raise ValidationError(
+                {"reason": ["Say why the team decided to count these responses."]}
+            )
+        return attrs
+
+
+class ProblemOut(serializers.Serializer):
+    field = serializers.CharField(help_text="Where: responses[3].answers.feel_safe")
+    message = serializers.CharField()
+
+
+_ProblemsOut = inline_serializer(
+    "SurveyResponsesRefused",
+    {
+        "errors": serializers.ListField(
+            child=serializers.CharField(), help_text="Each problem as a sentence with its place."
+        ),
+        "problems": ProblemOut(many=True),
+    },
+)
+
+
+def _problems(pairs: list[tuple[str, str]], status_code: int = 400) -> Response:
+    return Response(
+        {
+            "errors": [f"{field}: {message}" if field else message for field, message in pairs],
+            "problems": [{"field": field, "message": message} for field, message in pairs],
+        },
+        status=status_code,
+    )
+
+
+def _flatten(detail: Any, place: str = "") -> list[tuple[str, str]]:
+    """DRF's nested errors as (place, message) pairs: ``responses[3].status``."""
+    if isinstance(detail, dict):
+        return [
+            pair
+            for key, inner in detail.items()
+            for pair in _flatten(
+                inner,
+                f"{place}[{key}]" if isinstance(key, int) else f"{place}.{key}" if place else key,
+            )
+        ]
+    if isinstance(detail, list) and any(isinstance(d, (dict, list)) for d in detail):
+        return [pair for i, inner in enumerate(detail) for pair in _flatten(inner, f"{place}[{i}]")]
+    if isinstance(detail, list):
+        return [(place, str(d)) for d in detail]
+    return [(place, str(detail))]
+
+
+class SurveyResponsesApi(APIView):
+    @extend_schema(
+        summary="Add responses to a survey, all or nothing",
+        description="The same checks as the survey import: every answer must be one of "
+        "its item's options or free text within the limit, the care group one the "
+        "programme knows, each respondent id new to the survey; unfinished, rejected or "
+        "on-hold responses are left out unless the team decides to count them, and "
+        "responses answering nothing are never returns. One bad response refuses the "
+        "request (400), each problem named by its response's index and field, and "
+        "nothing is stored. Refused with 409 while the evaluations are agreed or signed "
+        "off. Stored responses count in the survey's results exactly as imported ones; a "
+        f"later file import replaces the survey's responses, these included. {_SURVEY_BOUND}",
+        request=SurveyResponsesIn,
+        responses={
+            201: inline_serializer(
+                "SurveyResponsesAdded",
+                {
+                    "survey": serializers.CharField(),
+                    "added": serializers.IntegerField(),
+                    "responses": inline_serializer(
+                        "SurveyResponseAdded",
+                        {
+                            "index": serializers.IntegerField(
+                                help_text="Its place in the request's list."
+                            ),
+                            "respondent": serializers.CharField(),
+                        },
+                        many=True,
+                    ),
+                    "completeness": serializers.DictField(
+                        child=serializers.JSONField(),
+                        help_text="The request's responses by status, how many answered "
+                        "nothing and how many were counted.",
+                    ),
+                    "total": serializers.IntegerField(help_text="The survey's responses now."),
+                    "results": serializers.CharField(help_text="The survey results' address."),
+                },
+            ),
+            400: _ProblemsOut,
+            409: _ProblemsOut,
+            413: _ProblemsOut,
+        },
+    )
+    def post(self, request: Request, inspection_id: int, survey_id: str) -> Response:
+        inspection = _inspection(request, inspection_id, roles.IMPORT_SURVEYS)
+        survey = load_programme(inspection.programme).survey(survey_id)
+        if survey is None:
+            raise Http404
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > MAX_SURVEY_BODY_BYTES:  # refused before a byte of it is parsed
+            return _problems(
+                [("", f"The request is {declared:,} bytes long. {_SURVEY_BOUND}")], 413
+            )
+        sent = request.data.get("responses") if isinstance(request.data, dict) else None
+        if isinstance(sent, list) and len(sent) > MAX_SURVEY_RESPONSES:
+            return _problems([("responses", f"{len(sent):,} responses sent. {_SURVEY_BOUND}")])
+        data = SurveyResponsesIn(data=request.data)
+        if not data.is_valid():
+            return _problems(_flatten(data.errors))
+        v = data.validated_data
+        entries = [
+            Entry(
+                answers=r["answers"],
+                respondent=r.get("respondent"),
+                care_group=r.get("care_group"),
+                status=Status(r["status"]),
+            )
+            for r in v["responses"]
+        ]
+        include = set(v.get("include", []))
+        inclusion = Inclusion(
+            incomplete="incomplete" in include,
+            rejected="rejected" in include,
+            on_hold="on_hold" in include,
+        )
+        try:
+            added = survey_responses_add(
+                actor=request.user,
+                inspection=inspection,
+                survey=survey,
+                entries=entries,
+                inclusion=inclusion,
+                reason=v.get("reason", ""),
+            )
+        except SurveyImportError as exc:
+            pairs = [(p.column or "", p.message) for p in exc.problems]
+            more = sum(exc.unlisted.values())
+            if more:
+                pairs.append(("", f"... and {more} more problems"))
+            return _problems(pairs)
+        except Refused as exc:  # the evaluations are agreed or signed off
+            return _problems([("", reason) for reason in exc.reasons], status.HTTP_409_CONFLICT)
+        return Response(
+            {
+                "survey": survey.id,
+                "added": len(added.respondents),
+                "responses": [{"index": i, "respondent": r} for i, r in added.respondents],
+                "completeness": added.completeness.to_json(),
+                "total": added.total,
+                "results": reverse("api:survey_results", args=[inspection.pk]),
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
 
 def _table(table: Any) -> dict[str, Any]:

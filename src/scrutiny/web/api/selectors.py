@@ -51,7 +51,7 @@ class Operation:
     summary: str
     description: str
     parameters: list[dict[str, Any]]
-    body: list[tuple[str, str, bool]]  # (field, type, required)
+    body: list[tuple[str, str, bool, str]]  # (field, type, required, meaning)
     responses: list[tuple[str, str]]  # (status, description)
 
     @property
@@ -75,19 +75,10 @@ def api_reference() -> list[Operation]:
     operations = []
     for path, methods in schema["paths"].items():
         for method, op in methods.items():
-            body: list[tuple[str, str, bool]] = []
+            body: list[tuple[str, str, bool, str]] = []
             content = op.get("requestBody", {}).get("content", {}).get("application/json")
             if content:
-                ref = content["schema"].get("$ref", "").rsplit("/", 1)[-1]
-                shape = components.get(ref, {})
-                required = set(shape.get("required", []))
-                for name, field in shape.get("properties", {}).items():
-                    kind = field.get("type") or (
-                        "one of the listed values"
-                        if "$ref" in field or "enum" in field
-                        else "value"
-                    )
-                    body.append((name, kind, name in required))
+                body = _fields(content["schema"], components)
             operations.append(
                 Operation(
                     method=method.upper(),
@@ -111,3 +102,27 @@ def api_reference() -> list[Operation]:
                 )
             )
     return operations
+
+
+def _fields(
+    schema: dict[str, Any], components: dict[str, Any], prefix: str = "", depth: int = 0
+) -> list[tuple[str, str, bool, str]]:
+    """A request body's fields, nested ones as ``responses[].answers``."""
+    shape = components.get(schema.get("$ref", "").rsplit("/", 1)[-1], schema)
+    required = set(shape.get("required", []))
+    rows = []
+    for name, field in shape.get("properties", {}).items():
+        items = field.get("items", {})
+        kind = field.get("type") or (
+            "one of the listed values" if "$ref" in field or "enum" in field else "value"
+        )
+        if kind == "array" and "enum" in components.get(
+            items.get("$ref", "").rsplit("/", 1)[-1], items
+        ):
+            kind = "array of the listed values"
+        meaning = field.get("description", "")
+        rows.append((prefix + name, kind, name in required, meaning))
+        nested = components.get(items.get("$ref", "").rsplit("/", 1)[-1], {})
+        if kind == "array" and nested.get("properties") and depth < 2:
+            rows += _fields(nested, components, f"{prefix}{name}[].", depth + 1)
+    return rows

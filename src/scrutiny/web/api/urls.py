@@ -48,6 +48,11 @@ urlpatterns = [
         name="survey_results",
     ),
     path(
+        "api/inspections/<int:inspection_id>/surveys/<slug:survey_id>/responses/",
+        _api(apis.SurveyResponsesApi),
+        name="survey_responses",
+    ),
+    path(
         "api/inspections/<int:inspection_id>/evidence/",
         _api(apis.EvidenceListApi),
         name="evidence",

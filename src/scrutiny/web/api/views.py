@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from scrutiny.web.api.apis import MAX_SURVEY_BODY_BYTES, MAX_SURVEY_RESPONSES
 from scrutiny.web.api.forms import TokenCreateForm
 from scrutiny.web.api.selectors import access_api_token_by_id, api_reference, api_token_list
 from scrutiny.web.api.services import api_token_create, api_token_revoke
@@ -60,7 +61,15 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
 @signed_in
 def docs_view(request: HttpRequest) -> HttpResponse:
     """The API reference as a plain page, built from the same OpenAPI schema."""
-    return render(request, "api/docs.html", {"operations": api_reference()})
+    return render(
+        request,
+        "api/docs.html",
+        {
+            "operations": api_reference(),
+            "max_survey_responses": MAX_SURVEY_RESPONSES,
+            "max_survey_megabytes": MAX_SURVEY_BODY_BYTES // (1024 * 1024),
+        },
+    )
 
 
 class ConsoleView(SpectacularSwaggerSplitView):

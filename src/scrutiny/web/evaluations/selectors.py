@@ -93,6 +93,8 @@ def _involvement_of(event: dict[str, Any]) -> signoff.Involvement | None:
         return signoff.Involvement(person, "serious_failing", subject)
     if kind == "survey_import" and event["action"] == AuditEvent.Action.IMPORT and after:
         return signoff.Involvement(person, "survey_response", subject)
+    if kind == "survey_responses" and event["action"] == AuditEvent.Action.CREATE:
+        return signoff.Involvement(person, "survey_response", subject)  # sent through the API
     if kind == "moderation" and after.get("stage") == signoff.Stage.AGREED:
         return signoff.Involvement(person, "agreement")
     return None
@@ -111,6 +113,7 @@ def involvement(*, inspection: Inspection) -> list[signoff.Involvement]:
                 "record_reading",
                 "significant_concern",
                 "survey_import",
+                "survey_responses",
                 "moderation",
             ),
         )

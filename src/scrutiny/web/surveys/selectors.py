@@ -82,7 +82,9 @@ def import_history(*, inspection: object, survey: str) -> QuerySet[SurveyImport]
 
 
 def bundle_response_count(*, inspection: object, survey: str) -> int:
-    """Responses that came in a bundle rather than from a file import."""
+    """Responses that came in a bundle or through the API rather than from a file import.
+    Beside a current file import these came after it: the import replaced every earlier
+    response."""
     return SurveyResponse.objects.filter(
         inspection=inspection, survey=survey, survey_import=None, pending=False
     ).count()

@@ -7,11 +7,16 @@ maps the answers that did not match automatically; ``survey_import_start`` recor
 team's decision on incomplete, rejected and on-hold responses and queues the import,
 all or nothing. Nothing reads the file inside a request: the job worker does
 (``survey_import_run``), writing its progress to the SurveyImport row for the page.
+
+``survey_responses_add`` stores a small batch of responses sent as data (the API), in
+one transaction, after the core's checks of a file's rows (``check_entries``).
 """
 
 import itertools
 import logging
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +43,12 @@ from scrutiny.core.survey_import import (
     propose_mapping_for,
     propose_value_mapping,
 )
+from scrutiny.core.surveys import Entry, check_entries
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
 from scrutiny.web.evaluations.selectors import ensure_inputs_editable, inputs_lock_reasons
 from scrutiny.web.inspections import roles
+from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.jobs.services import job_enqueue, job_handler, job_progress
 from scrutiny.web.planner import refresh_planner_statistics
 from scrutiny.web.surveys.models import Answer, RememberedMapping, SurveyImport, SurveyResponse
@@ -293,6 +300,126 @@ def survey_import_cancel(*, actor: Any, job: SurveyImport) -> None:
             summary=f"Cancelled the import of {job.file_name[:120]}; nothing was imported",
         )
     _discard_file(job)
+
+
+# --- responses sent as data (the API) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponsesAdded:
+    """What ``survey_responses_add`` stored: each response's entry and respondent id
+    (named ``api-<n>`` where the entry gave none), and the entries by completeness."""
+
+    respondents: list[tuple[int, str]]
+    completeness: Completeness
+    total: int  # the survey's responses now
+
+
+def survey_responses_add(
+    *,
+    actor: Any,
+    inspection: Inspection,
+    survey: Survey,
+    entries: Sequence[Entry],
+    inclusion: Inclusion | None = None,
+    reason: str = "",
+) -> ResponsesAdded:
+    """Add responses to the survey's, all or nothing: every entry passes the checks a
+    file's rows pass (SurveyImportError naming each entry and field), and a respondent
+    id already among the survey's responses is refused. Refused (nothing stored) while
+    the evaluations are agreed or signed off. A later file import replaces them, with
+    the survey's other responses, as it replaces responses from a bundle."""
+    inclusion = inclusion or Inclusion()
+    if inclusion.any and not reason.strip():
+        raise ValueError("a decision to count more responses needs its reason")
+    checked = check_entries(entries, survey=survey, inclusion=inclusion, limits=limits())
+    too_long = [
+        Problem(
+            f"The respondent id '{r['respondent'][:40]}…' is longer than {RESPONDENT_MAX} "
+            "characters.",
+            None,
+            f"responses[{index}].respondent",
+        )
+        for index, r in zip(checked.positions, checked.responses, strict=True)
+        if len(r["respondent"]) > RESPONDENT_MAX
+    ]
+    if too_long:
+        raise SurveyImportError(too_long)
+    with transaction.atomic():
+        # One batch at a time per inspection: positions and respondent ids stay unique
+        # (PostgreSQL locks the row; SQLite has one writer anyway).
+        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+        # The engine counts the survey's answers: refused while the evaluations are
+        # agreed or signed off, as every input is.
+        ensure_inputs_editable(inspection=inspection)
+        current = SurveyResponse.objects.filter(
+            inspection=inspection, survey=survey.id, pending=False
+        )
+        before = current.count()
+        start = (
+            SurveyResponse.objects.filter(inspection=inspection).aggregate(m=Max("position"))["m"]
+            or 0
+        ) + 1
+        named = [
+            (index, r["respondent"] or f"api-{start + n}")
+            for n, (index, r) in enumerate(zip(checked.positions, checked.responses, strict=True))
+        ]
+        in_survey = set(
+            current.filter(respondent__in=[name for _, name in named]).values_list(
+                "respondent", flat=True
+            )
+        )
+        taken: list[Problem] = []
+        seen: set[str] = set()
+        for index, name in named:
+            if name in in_survey:
+                taken.append(Problem(f"The respondent id '{name}' is already among the survey's responses.", None, f"responses[{index}].respondent"))  # fmt: skip
+            elif name in seen:  # given, and also the name of an unnamed response here
+                taken.append(Problem(f"The respondent id '{name}' is that of another response sent.", None, f"responses[{index}].respondent"))  # fmt: skip
+            seen.add(name)
+        if taken:
+            raise SurveyImportError(taken)
+        rows = SurveyResponse.objects.bulk_create(
+            [
+                SurveyResponse(
+                    inspection=inspection,
+                    position=start + n,
+                    survey=survey.id,
+                    respondent=name,
+                    care_group=r["care_group"],
+                )
+                for n, ((_, name), r) in enumerate(zip(named, checked.responses, strict=True))
+            ]
+        )
+        Answer.objects.bulk_create(
+            [
+                Answer(response=row, item=item, value=value)
+                for row, r in zip(rows, checked.responses, strict=True)
+                for item, value in r["answers"].items()
+            ]
+        )
+        added = len(rows)
+        counted = f"; counting {inclusion.describe()} responses: {reason.strip()[:150]}"
+        audit_record(
+            actor=actor,
+            inspection=inspection,
+            action=AuditEvent.Action.CREATE,
+            object_type="survey_responses",
+            object_id=survey.id,
+            summary=(
+                f"Added {added} response{'s' if added != 1 else ''} to the "
+                f"{survey.title.lower()} through the API" + (counted if inclusion.any else "")
+            ),
+            before={"responses": before},
+            after={
+                "responses": before + added,
+                "added": [name for _, name in named],
+                "completeness": checked.completeness.to_json(),
+                "included": inclusion.model_dump(),
+                "reason": reason.strip() if inclusion.any else "",
+            },
+        )
+    return ResponsesAdded(named, checked.completeness, before + added)
 
 
 # --- the worker -------------------------------------------------------------------

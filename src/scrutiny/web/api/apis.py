@@ -838,6 +838,11 @@ def _form_data(v: dict[str, Any]) -> dict[str, Any]:
 # --- the programme overview (programme managers and administrators) ----------------
 
 
+def _shown(total: int, shown: str) -> int | None:
+    """A programme total as a number where the overview prints it, else null."""
+    return total if shown == str(total) else None
+
+
 class ProgrammeOverviewApi(APIView):
     @extend_schema(
         summary="The programme overview: published inspections' figures added up",
@@ -847,8 +852,10 @@ class ProgrammeOverviewApi(APIView):
             {
                 "programme": serializers.CharField(),
                 "inspections": serializers.IntegerField(),
-                "records_read": serializers.IntegerField(),
-                "survey_returns": serializers.DictField(child=serializers.IntegerField()),
+                "records_read": serializers.IntegerField(allow_null=True),
+                "survey_returns": serializers.DictField(
+                    child=serializers.IntegerField(allow_null=True)
+                ),
                 "statistics": serializers.DictField(child=serializers.DictField()),
                 "evaluations": serializers.DictField(child=serializers.DictField()),
                 "limiters": serializers.ListField(child=serializers.DictField()),
@@ -867,12 +874,23 @@ class ProgrammeOverviewApi(APIView):
             {
                 "programme": programme.title,
                 "inspections": len(overview.inspections),
-                "records_read": overview.records_read,
-                "survey_returns": {sid: n for sid, _title, n in overview.survey_returns},
+                # Small numbers hidden by the overview's own rules (the reports' threshold,
+                # and no sum that gives away a count a report hid): null where hidden.
+                "records_read": _shown(overview.records_read, overview.records_read_shown),
+                "survey_returns": {
+                    sid: _shown(n, overview.survey_returns_shown.get(sid, ""))
+                    for sid, _title, n in overview.survey_returns
+                },
                 "statistics": {
-                    s.id: {"sentence": s.sentence, "count": s.count, "of": s.denominator}
-                    if s.count >= SUPPRESS_BELOW and s.denominator - s.count >= SUPPRESS_BELOW
-                    else {"sentence": s.sentence, "count": None, "of": s.denominator}
+                    s.id: {
+                        "sentence": s.sentence,
+                        "count": s.count
+                        if s.count_shown
+                        and s.count >= SUPPRESS_BELOW
+                        and s.denominator - s.count >= SUPPRESS_BELOW
+                        else None,
+                        "of": s.denominator if s.denominator_shown else None,
+                    }
                     for s in overview.statistics
                 },
                 "evaluations": {

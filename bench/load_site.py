@@ -14,7 +14,7 @@ import django
 import orjson
 
 PASSWORD = "load-bench-password"  # noqa: S105 (throwaway site on loopback)
-READERS = 80
+READERS = 120  # more than the readers 200 people bring, so no two share a reading
 LEADS = 20
 PARTNERS = 10
 

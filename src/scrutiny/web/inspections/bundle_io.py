@@ -182,11 +182,16 @@ def inspection_bundle(*, inspection: Inspection) -> Bundle:
     stale bundle. Callers treat the bundle as read-only (none assigns to one), which is
     what makes sharing it between requests safe.
     """
-    data = inspection_bundle_data(inspection=inspection)
+    return parsed_bundle(inspection_bundle_data(inspection=inspection), inspection.programme)
+
+
+def parsed_bundle(data: dict[str, Any], programme_id: str) -> Bundle:
+    """`data` validated into a Bundle, or the Bundle validated from exactly the same data
+    before (see `inspection_bundle`); raises BundleInvalid as `parse_bundle` does."""
     try:
         key = hashlib.blake2b(orjson.dumps(data), digest_size=20).digest()
         # Validation reads the programme too: a reloaded programme is a new object.
-        programme = load_programme(inspection.programme)
+        programme = load_programme(programme_id)
     except (TypeError, UnknownProgramme):  # validating it will say what is wrong
         return parse_bundle(data)
     with _PARSED_LOCK:

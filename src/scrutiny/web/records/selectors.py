@@ -27,14 +27,14 @@ from scrutiny.core.agreement import (
     agreement_report,
     flag_for_moderation,
 )
-from scrutiny.core.bundle import Bundle, BundleInvalid, parse_bundle
+from scrutiny.core.bundle import Bundle, BundleInvalid
 from scrutiny.core.bundle import RecordReading as BundleReading
 from scrutiny.core.evaluation import RuleCheck, evaluate
 from scrutiny.core.methodology import Programme, ReadingShare, ShareMoreThan
 from scrutiny.core.sensitivity import SecondReadingSensitivity, limiter_under_second_readings
 from scrutiny.core.statistics import agreed_readings
 from scrutiny.web.inspections import roles
-from scrutiny.web.inspections.bundle_io import inspection_bundle_data
+from scrutiny.web.inspections.bundle_io import inspection_bundle_data, parsed_bundle
 from scrutiny.web.inspections.models import Inspection, Membership
 from scrutiny.web.records.models import Assignment, Rating, RecordReading, SampledRecord
 
@@ -331,7 +331,7 @@ def _engine_bundle(*, inspection: Inspection, programme: Programme) -> Bundle:
     known = {item.id for item in programme.reading_items}
     for reading in data["record_readings"]:
         reading["ratings"] = {k: v for k, v in reading["ratings"].items() if k in known}
-    return parse_bundle(data)
+    return parsed_bundle(data, inspection.programme)
 
 
 def results_for(*, inspection: Inspection, programme: Programme) -> ResultsPage:

@@ -102,6 +102,7 @@ NOT_WRITES = {
     "jobs.job_handler": "marks a function as a job handler",
     "jobs.job_enqueue": "records a job in the caller's transaction; the caller audits",
     "jobs.job_progress": "a running job's progress",
+    "jobs.job_output_keep": "keeps a job's file; the job records and audits what it made",
     "jobs.job_run": "runs a job's handler, whose own services audit what they change",
     "jobs.jobs_recover_stalled": "requeues or fails a job whose worker died",
     "jobs.jobs_prune_results": "forgets the queue's records of old finished tasks",

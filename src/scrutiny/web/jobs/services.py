@@ -178,6 +178,20 @@ def output_dir() -> Path:
     return path
 
 
+def job_output_keep(job: Job, *, content: bytes, suffix: str) -> None:
+    """Keep the file a job made, under a name of ours, for its person to download: written
+    whole or not at all (a worker killed mid-write leaves only a `.part` the sweep
+    removes)."""
+    import secrets
+
+    name = f"{secrets.token_hex(16)}.{suffix}"
+    partial = output_dir() / f".{name}.part"
+    partial.write_bytes(content)
+    os.replace(partial, output_dir() / name)
+    Job.objects.filter(pk=job.pk).update(output_name=name)
+    job.output_name = name
+
+
 def staged_path(name: str) -> Path:
     """A staged upload's path; the name is ours (never the uploader's file name)."""
     if not name or "/" in name or name.startswith("."):

@@ -7,12 +7,16 @@ same published aggregates. The file is written under a temporary name and rename
 whole.
 """
 
-import os
-import secrets
 from typing import Any
 
 from scrutiny.web.jobs.models import Job
-from scrutiny.web.jobs.services import JobFailed, job_enqueue, job_handler, job_progress, output_dir
+from scrutiny.web.jobs.services import (
+    JobFailed,
+    job_enqueue,
+    job_handler,
+    job_output_keep,
+    job_progress,
+)
 from scrutiny.web.programmes import selectors
 
 
@@ -46,12 +50,7 @@ def review_build_run(
     )
     out = selectors.review_file(programme=found, years=years, file_type=file_type)
     job_progress(job, done=2, total=3, message="Saving the file")
-    name = f"{secrets.token_hex(16)}.{file_type}"
-    partial = output_dir() / f".{name}.part"
-    partial.write_bytes(out.content)
-    os.replace(partial, output_dir() / name)  # whole, or not there at all
-    Job.objects.filter(pk=job.pk).update(output_name=name)
-    job.output_name = name
+    job_output_keep(job, content=out.content, suffix=file_type)
     kind = selectors.REVIEW_FORMATS[file_type][1]
     return {
         "file_name": out.file_name,

@@ -2,15 +2,19 @@
 job's page. The file is written under a temporary name and renamed when whole, so a
 worker killed mid-build leaves no half-written download (the sweep removes the rest)."""
 
-import os
-import secrets
 from typing import Any
 
 from scrutiny.core.refusal import Refused
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.jobs.models import Job
-from scrutiny.web.jobs.services import JobFailed, job_enqueue, job_handler, job_progress, output_dir
+from scrutiny.web.jobs.services import (
+    JobFailed,
+    job_enqueue,
+    job_handler,
+    job_output_keep,
+    job_progress,
+)
 from scrutiny.web.reports import selectors
 
 FORMAT_NAMES = {"pdf": "PDF", "docx": "Word document", "html": "HTML"}
@@ -47,12 +51,7 @@ def report_build_run(job: Job, *, version: str, file_type: str) -> dict[str, Any
             "used. " + " ".join(exc.reasons)
         ) from None
     job_progress(job, done=2, total=3, message="Saving the file")
-    name = f"{secrets.token_hex(16)}.{file_type}"
-    partial = output_dir() / f".{name}.part"
-    partial.write_bytes(out.content)
-    os.replace(partial, output_dir() / name)  # whole, or not there at all
-    Job.objects.filter(pk=job.pk).update(output_name=name)
-    job.output_name = name
+    job_output_keep(job, content=out.content, suffix=file_type)
     kind = FORMAT_NAMES[file_type]
     return {
         "file_name": out.file_name,

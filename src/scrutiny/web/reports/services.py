@@ -514,47 +514,53 @@ def report_reopen(
 
 def comment_add(*, actor: Any, statement: Statement, text: str) -> Comment:
     """The partnership's comment on one statement of the shared draft."""
-    inspection = statement.inspection
-    with transaction.atomic():
-        report = _report_row(inspection)
-        if report.status != Status.SHARED:
-            raise Refused(["The draft is not shared with the partnership: comments are closed."])
-        comment = Comment.objects.create(
-            inspection=inspection,
-            statement=statement,
-            statement_text=statement.text,
-            where=selectors.where_of(statement),
-            text=text,
-            author=acting_user(actor),
-        )
-        audit_record(
-            actor=actor,
-            inspection=inspection,
-            action=AuditEvent.Action.CREATE,
-            object_type="report_comment",
-            object_id=comment.pk,
-            summary=f"Commented on statement {statement.ident} for factual accuracy",
-            after={"statement": statement.ident, "statement_text": statement.text, "text": text},
-        )
-        notify_comment(inspection=inspection)
-    return comment
+    return _comment_create(
+        actor=actor,
+        inspection=statement.inspection,
+        fields={"statement": statement, "where": selectors.where_of(statement)},
+        read_as=statement.text,
+        text=text,
+        summary=f"Commented on statement {statement.ident} for factual accuracy",
+        after={"statement": statement.ident, "statement_text": statement.text},
+    )
 
 
 def key_fact_comment_add(*, actor: Any, key_fact: KeyFact, text: str) -> Comment:
     """The partnership's comment on one row of the draft's Key facts table."""
-    inspection = key_fact.inspection
     read_as = selectors.key_fact_text(key_fact)
+    return _comment_create(
+        actor=actor,
+        inspection=key_fact.inspection,
+        fields={"key_fact": key_fact, "where": selectors.KEY_FACTS},
+        read_as=read_as,
+        text=text,
+        summary=f"Commented on the key fact {key_fact.figure[:80]!r} for factual accuracy",
+        after={"key_fact": read_as},
+    )
+
+
+def _comment_create(
+    *,
+    actor: Any,
+    inspection: Inspection,
+    fields: dict[str, Any],
+    read_as: str,
+    text: str,
+    summary: str,
+    after: dict[str, Any],
+) -> Comment:
+    """A comment of the partnership's, kept with the text it read, while the draft is
+    shared; audited, and the team told."""
     with transaction.atomic():
         report = _report_row(inspection)
         if report.status != Status.SHARED:
             raise Refused(["The draft is not shared with the partnership: comments are closed."])
         comment = Comment.objects.create(
             inspection=inspection,
-            key_fact=key_fact,
             statement_text=read_as,
-            where=selectors.KEY_FACTS,
             text=text,
             author=acting_user(actor),
+            **fields,
         )
         audit_record(
             actor=actor,
@@ -562,8 +568,8 @@ def key_fact_comment_add(*, actor: Any, key_fact: KeyFact, text: str) -> Comment
             action=AuditEvent.Action.CREATE,
             object_type="report_comment",
             object_id=comment.pk,
-            summary=f"Commented on the key fact {key_fact.figure[:80]!r} for factual accuracy",
-            after={"key_fact": read_as, "text": text},
+            summary=summary,
+            after={**after, "text": text},
         )
         notify_comment(inspection=inspection)
     return comment

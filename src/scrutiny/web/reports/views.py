@@ -7,6 +7,7 @@ reordering updates the list in place with htmx; without JavaScript the same form
 and the page reloads.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -506,39 +507,17 @@ def shared_draft_view(request: HttpRequest, inspection: Inspection) -> HttpRespo
 def statement_comment_view(
     request: HttpRequest, inspection: Inspection, statement_id: int
 ) -> HttpResponse:
-    report = selectors.report_for(inspection=inspection)
-    if report.status != Report.Status.SHARED:
-        raise Http404
+    _shared_draft_or_404(inspection)
     statement = selectors.access_statement_by_id(inspection=inspection, statement_id=statement_id)
-    form = forms.CommentForm(request.POST or None)
-    status = 0
-    if request.method == "POST" and form.is_valid():
-        status = run_service(
-            form,
-            lambda: services.comment_add(
-                actor=request.user, statement=statement, text=form.cleaned_data["text"]
-            ),
-        )
-        if not status:
-            messages.success(request, "Your comment is sent to the inspection team.")
-            url = reverse("reports:shared_draft", kwargs={"inspection_id": inspection.pk})
-            return redirect(f"{url}#statement-{statement.pk}")
-    return render(
+    return _comment_form(
         request,
-        "reports/confirm.html",
-        {
-            "inspection": inspection,
-            "form": form,
-            "heading": "Comment on a statement",
-            "where": selectors.where_of(statement),
-            "quote": statement.text,
-            "intro": "Comments are for factual accuracy: tell the team where the statement is "
-            "wrong or out of date. The team resolves each one and records how.",
-            "submit": "Send the comment",
-            "back": reverse("reports:shared_draft", kwargs={"inspection_id": inspection.pk}),
-            "current": "draft",
-        },
-        status=status or (422 if form.errors else 200),
+        inspection,
+        add=lambda text: services.comment_add(actor=request.user, statement=statement, text=text),
+        anchor=f"statement-{statement.pk}",
+        heading="Comment on a statement",
+        where=selectors.where_of(statement),
+        quote=statement.text,
+        about="the statement is wrong or out of date",
     )
 
 
@@ -546,38 +525,65 @@ def statement_comment_view(
 def key_fact_comment_view(
     request: HttpRequest, inspection: Inspection, key_fact_id: int
 ) -> HttpResponse:
-    report = selectors.report_for(inspection=inspection)
-    if report.status != Report.Status.SHARED:
-        raise Http404
+    _shared_draft_or_404(inspection)
     fact = selectors.access_key_fact_by_id(inspection=inspection, key_fact_id=key_fact_id)
+    return _comment_form(
+        request,
+        inspection,
+        add=lambda text: services.key_fact_comment_add(
+            actor=request.user, key_fact=fact, text=text
+        ),
+        anchor=f"key-fact-{fact.pk}",
+        heading="Comment on a key fact",
+        where=selectors.KEY_FACTS,
+        quote=selectors.key_fact_text(fact),
+        about="the figure, its source or its date is wrong or out of date",
+        label="Your comment on this key fact",
+    )
+
+
+def _shared_draft_or_404(inspection: Inspection) -> None:
+    """The partnership comments only while the draft is shared with it."""
+    if selectors.report_for(inspection=inspection).status != Report.Status.SHARED:
+        raise Http404
+
+
+def _comment_form(
+    request: HttpRequest,
+    inspection: Inspection,
+    *,
+    add: Callable[[str], Any],
+    anchor: str,
+    heading: str,
+    where: str,
+    quote: str,
+    about: str,
+    label: str | None = None,
+) -> HttpResponse:
+    """The partnership's comment form on one part of the shared draft: `add` sends it."""
     form = forms.CommentForm(request.POST or None)
-    form.fields["text"].label = "Your comment on this key fact"
+    if label:
+        form.fields["text"].label = label
     status = 0
+    back = reverse("reports:shared_draft", kwargs={"inspection_id": inspection.pk})
     if request.method == "POST" and form.is_valid():
-        status = run_service(
-            form,
-            lambda: services.key_fact_comment_add(
-                actor=request.user, key_fact=fact, text=form.cleaned_data["text"]
-            ),
-        )
+        status = run_service(form, lambda: add(form.cleaned_data["text"]))
         if not status:
             messages.success(request, "Your comment is sent to the inspection team.")
-            url = reverse("reports:shared_draft", kwargs={"inspection_id": inspection.pk})
-            return redirect(f"{url}#key-fact-{fact.pk}")
+            return redirect(f"{back}#{anchor}")
     return render(
         request,
         "reports/confirm.html",
         {
             "inspection": inspection,
             "form": form,
-            "heading": "Comment on a key fact",
-            "where": selectors.KEY_FACTS,
-            "quote": selectors.key_fact_text(fact),
-            "intro": "Comments are for factual accuracy: tell the team where the figure, its "
-            "source or its date is wrong or out of date. The team resolves each one and "
-            "records how.",
+            "heading": heading,
+            "where": where,
+            "quote": quote,
+            "intro": f"Comments are for factual accuracy: tell the team where {about}. "
+            "The team resolves each one and records how.",
             "submit": "Send the comment",
-            "back": reverse("reports:shared_draft", kwargs={"inspection_id": inspection.pk}),
+            "back": back,
             "current": "draft",
         },
         status=status or (422 if form.errors else 200),

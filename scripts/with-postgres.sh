@@ -10,7 +10,9 @@ if [ ! -x "$PGBIN/initdb" ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null
 fi
-PORT="${SCRUTINY_PG_PORT:-54329}"
+# A free loopback port unless one is given: a cluster left running by an interrupted
+# run (or another checkout's tests) must not make this one fail to start.
+PORT="${SCRUTINY_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 DIR="$(mktemp -d /tmp/scrutiny-pg.XXXXXX)"
 AS=()
 if [ "$(id -u)" -eq 0 ]; then

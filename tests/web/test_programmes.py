@@ -226,6 +226,36 @@ def test_the_api_gives_the_same_overview(
                 assert body["statistics"][s.id]["count"] is None
 
 
+def test_the_api_hides_a_total_that_would_give_away_a_count_a_report_hid(
+    programme_of_32: list[dict[str, Any]], manager: User
+) -> None:
+    from django.core.cache import cache
+    from django.test import Client
+
+    from scrutiny.web.api.services import api_token_create
+    from scrutiny.web.programmes.selectors import overview_for
+    from scrutiny.web.surveys.models import SurveyResponse
+
+    # One inspection's staff survey down to 3 returns: its own report hides that count,
+    # so the year's total, which would give it away, is hidden on the page and in the API.
+    inspection = Inspection.objects.order_by("pk").first()
+    assert inspection is not None
+    staff = SurveyResponse.objects.filter(inspection=inspection, survey="staff")
+    keep = list(staff.order_by("pk").values_list("pk", flat=True)[:3])
+    staff.exclude(pk__in=keep).delete()
+    cache.clear()  # the figures are cached by the published report's version
+    year = inspection.start.year
+    page, _ = overview_for(programme=load_programme(PROGRAMME), years=[year])
+    assert not page.survey_returns_shown["staff"].isdigit()
+    _t, key = api_token_create(actor="test", user=manager, name="t")
+    body = (
+        Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        .get(reverse("api:programme_overview", args=[PROGRAMME]), {"year": year})
+        .json()
+    )
+    assert body["survey_returns"]["staff"] is None
+
+
 # --- the review of findings, and timelines kept or missed ------------------------------
 # Six inspections: the sums are what matter, and tests stay lean.
 

@@ -1,6 +1,8 @@
 """A job's page: its progress while it runs (polled by htmx, or refreshed without
 JavaScript), then its outcome, with the way on."""
 
+from pathlib import Path
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -40,11 +42,7 @@ def site_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_file_view(request: HttpRequest, inspection_id: int, job_id: int) -> HttpResponse:
     """The file a job made (a report build), for whoever may follow the job."""
     job = access_job_by_id(user=request.user, inspection_id=inspection_id, job_id=job_id)
-    if job.status != Job.Status.DONE or not job.output_name or not isinstance(job.result, dict):
-        raise Http404
-    path = output_dir() / job.output_name
-    if not path.is_file():
-        raise Http404  # swept: the page offers to build it again
+    path = job_output_path(job)
     # The handler says how the download is to be named in the audit trail.
     audit = job.result.get("audit") or {}
     audit_read(
@@ -55,9 +53,28 @@ def job_file_view(request: HttpRequest, inspection_id: int, job_id: int) -> Http
         object_id=audit.get("object_id", job.pk),
         summary=audit.get("summary", f"Downloaded {job.result.get('file_name', job.output_name)}"),
     )
+    return job_file_response(job, path)
+
+
+def job_output_path(job: Job) -> Path:
+    """The file a finished job made, or 404: not done, or swept since (the page offers
+    to build it again)."""
+    if job.status != Job.Status.DONE or not job.output_name or not isinstance(job.result, dict):
+        raise Http404
+    path = output_dir() / job.output_name
+    if not path.is_file():
+        raise Http404
+    return path
+
+
+def job_file_response(job: Job, path: Path) -> FileResponse:
+    """The download of a job's file, named and typed as its handler said."""
     response = FileResponse(
-        path.open("rb"),
-        content_type=job.result.get("content_type", "application/octet-stream"),
+        path.open("rb"), content_type=job.result.get("content_type", "application/octet-stream")
     )
-    name_download(response, job.result.get("file_name", job.output_name))
+    name_download(response, job_download_name(job))
     return response
+
+
+def job_download_name(job: Job) -> str:
+    return str(job.result.get("file_name", job.output_name))

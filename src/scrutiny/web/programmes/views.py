@@ -6,7 +6,7 @@ import io
 from urllib.parse import urlencode
 
 import orjson
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from scrutiny.core.programme_review import DATA_DICTIONARY, open_data_rows
@@ -20,8 +20,7 @@ from scrutiny.core.report_charts import chart_svg
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.downloads import name_download
-from scrutiny.web.jobs.models import Job
-from scrutiny.web.jobs.services import output_dir
+from scrutiny.web.jobs.views import job_download_name, job_file_response, job_output_path
 from scrutiny.web.programmes.jobs import review_build_enqueue
 from scrutiny.web.programmes.selectors import (
     REVIEW_FORMATS,
@@ -177,15 +176,6 @@ def review_job_view(request: HttpRequest, programme_id: str, job_id: int) -> Htt
 def review_job_file_view(request: HttpRequest, programme_id: str, job_id: int) -> HttpResponse:
     access_programme_by_id(programme_id=programme_id)
     job = access_review_job_by_id(user=request.user, programme_id=programme_id, job_id=job_id)
-    if job.status != Job.Status.DONE or not job.output_name or not isinstance(job.result, dict):
-        raise Http404
-    path = output_dir() / job.output_name
-    if not path.is_file():
-        raise Http404  # swept: the overview offers to build it again
-    file_name = str(job.result.get("file_name", job.output_name))
-    _review_exported(request, programme_id, file_name)
-    response = FileResponse(
-        path.open("rb"), content_type=job.result.get("content_type", "application/octet-stream")
-    )
-    name_download(response, file_name)
-    return response
+    path = job_output_path(job)
+    _review_exported(request, programme_id, job_download_name(job))
+    return job_file_response(job, path)

@@ -254,6 +254,8 @@ def test_the_api_hides_a_total_that_would_give_away_a_count_a_report_hid(
         .json()
     )
     assert body["survey_returns"]["staff"] is None
+    # The figures cache is keyed by inspection id, which the next test's database reuses.
+    cache.clear()
 
 
 # --- the review of findings, and timelines kept or missed ------------------------------

@@ -19,7 +19,7 @@ TIMETABLE_2018 = {
     "coordinators": (2, None, None, "partnership", None, True),
     "surveys_open": (4, None, None, "team", None, True),
     "surveys_close": (7, None, None, "team", "surveys_returned", True),
-    "self_evaluation": (8, None, None, "partnership", None, True),
+    "self_evaluation": (8, None, None, "partnership", "lead_document_sent", True),
     "record_reading": (12, 12, None, "team", "all_records_read", False),
     "fieldwork": (13, 19, None, "team", None, False),
     "emerging_themes": (14, None, None, "team", None, False),
@@ -35,7 +35,7 @@ TIMETABLE_2021 = {
     "notification": (1, None, None, "team", "notified", False),
     "coordinators": (2, None, None, "partnership", None, True),
     "surveys_open": (3, None, None, "team", None, True),
-    "position_statement": (5, None, None, "partnership", None, True),
+    "position_statement": (5, None, None, "partnership", "lead_document_sent", True),
     "surveys_close": (6, None, None, "team", "surveys_returned", True),
     "record_reading": (8, 9, None, "team", "all_records_read", True),
     "fieldwork": (10, 12, None, "team", None, True),
@@ -165,7 +165,7 @@ def test_it_derives_each_status_from_dates_signals_and_records():
     assert stages["notification"].status is StageStatus.DONE
     assert stages["notification"].done_because == "notified"
     assert stages["coordinators"].status is StageStatus.DONE
-    assert "recorded as done" in stages["coordinators"].done_because
+    assert stages["coordinators"].done_because == "recorded as done on 13 January 2026"
     assert stages["record_reading"].status is StageStatus.DONE
     assert stages["surveys_close"].status is StageStatus.OVERDUE
     assert stages["self_evaluation"].status is StageStatus.OVERDUE

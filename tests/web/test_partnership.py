@@ -6,6 +6,7 @@ Word documents are made with python-docx and PDFs with WeasyPrint, the tools who
 these are; every limit (30 pages, 5,000 words) is pinned here."""
 
 import io
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +15,22 @@ import pytest
 import weasyprint
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from scrutiny.core.partnership import (
     POSITION_STATEMENT_MAX_WORDS,
     SELF_EVALUATION_MAX_PAGES,
     lead_document_for,
 )
+from scrutiny.core.timetable import StageStatus
 from scrutiny.web.accounts.models import User
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.partnership.models import ActionPlan, ProgressReview, SentDocument
 from scrutiny.web.partnership.selectors import priority_areas
+from scrutiny.web.plans.models import Plan
+from scrutiny.web.plans.selectors import timeline_for
 from scrutiny.web.records.models import Assignment, RecordReading
 from scrutiny.web.reports.models import Report
 
@@ -120,6 +125,39 @@ def test_it_takes_a_position_statement_of_5000_words_and_refuses_5001(
     sent = SentDocument.objects.get()
     assert sent.kind == "position_statement" and sent.length.endswith("5,000 words")
     assert AuditEvent.objects.filter(object_type="sent_document", action="create").count() == 1
+
+
+def test_it_marks_the_position_statement_done_once_sent_and_open_again_once_returned(
+    client_for: Any, inspection_2021: Inspection
+) -> None:
+    # Notified six weeks ago: the position statement (week 5) is overdue. The demo's own
+    # notes from a position statement are made notes of another source, so nothing is in.
+    Plan.objects.filter(inspection=inspection_2021).update(
+        notification_date=timezone.localdate() - timedelta(weeks=6)
+    )
+    Evidence.objects.filter(source=Evidence.Source.POSITION_STATEMENT).update(
+        source=Evidence.Source.DOCUMENT
+    )
+    partner, overdue = client_for("partner"), "Overdue: Position statement due"
+    assert overdue in partner.get(reverse("work:my_work")).content.decode()
+    send(partner, inspection_2021, "position_statement", "ps.docx", word_document(120))
+    for page in (reverse("work:my_work"), url("home", inspection_2021)):
+        assert overdue not in partner.get(page).content.decode()
+    status = {d.stage.id: d for d in timeline_for(inspection=inspection_2021).stages}
+    assert status["position_statement"].status is StageStatus.DONE
+    assert status["position_statement"].done_text == "The partnership has sent it to the team"
+    # Returned, it is asked for again.
+    sent = SentDocument.objects.get()
+    client_for("inspector").post(
+        url("decide", inspection_2021, document_id=sent.pk),
+        {"decision": "return", "reason": "This is last year's statement.", "version": 1},
+    )
+    assert overdue in partner.get(reverse("work:my_work")).content.decode()
+    # The team may instead put a statement sent some other way into evidence.
+    Evidence.objects.filter(pk=Evidence.objects.order_by("id").first().pk).update(
+        source=Evidence.Source.POSITION_STATEMENT
+    )
+    assert overdue not in partner.get(reverse("work:my_work")).content.decode()
 
 
 def test_it_refuses_a_self_evaluation_over_30_pages(

@@ -23,6 +23,7 @@ AskedOf = Literal["team", "partnership"]
 Signal = Literal[
     "notified",  # the notification date has come
     "surveys_returned",  # survey responses are in
+    "lead_document_sent",  # the self-evaluation or position statement is in, not returned
     "records_read",  # at least one record reading is in
     "all_records_read",  # every assigned reading of the sample is submitted
     "evaluations_proposed",
@@ -37,6 +38,7 @@ Signal = Literal[
 SIGNAL_TEXT: dict[str, str] = {
     "notified": "The notification date has come",
     "surveys_returned": "Survey responses are in",
+    "lead_document_sent": "The partnership has sent it to the team",
     "records_read": "Record readings are in",
     "all_records_read": "Every assigned reading is submitted",
     "evaluations_proposed": "The team has proposed its evaluations",

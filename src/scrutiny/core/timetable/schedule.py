@@ -130,7 +130,9 @@ def schedule(
         if stage.done_when is not None and stage.done_when in signals:
             done_because = stage.done_when
         elif stage.id in completed:
-            done_because = f"recorded as done on {completed[stage.id].isoformat()}"
+            on = completed[stage.id]
+            # As every other date on the pages reads: "23 September 2026".
+            done_because = f"recorded as done on {on.day} {on:%B %Y}"
         dated.append(
             DatedStage(
                 stage=stage,

@@ -12,7 +12,9 @@ from scrutiny.core.methodology import load_programme
 from scrutiny.core.timetable import DatedStage, StageStatus, Timetable, phase_from_work, schedule
 from scrutiny.core.timetable.schedule import StageDates
 from scrutiny.web.evaluations.models import Moderation, ProposedEvaluation
+from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.inspections.models import Inspection, Phase
+from scrutiny.web.partnership.models import SentDocument
 from scrutiny.web.plans.models import Plan
 from scrutiny.web.records.models import Assignment, RecordReading
 from scrutiny.web.reports.models import Report
@@ -30,6 +32,19 @@ def work_signals(*, inspection: Inspection, on: date, plan: Plan | None = None) 
         signals.add("notified")
     if SurveyResponse.objects.filter(inspection=inspection).exists():
         signals.add("surveys_returned")
+    # The partnership's self-evaluation or position statement: sent through its pages
+    # and not returned, or (sent some other way) put in evidence by the team, whose notes
+    # of it take the position-statement source either way.
+    if (
+        SentDocument.objects.filter(inspection=inspection)
+        .exclude(kind=SentDocument.Kind.DOCUMENT)
+        .exclude(status=SentDocument.Status.RETURNED)
+        .exists()
+        or Evidence.objects.filter(
+            inspection=inspection, source=Evidence.Source.POSITION_STATEMENT
+        ).exists()
+    ):
+        signals.add("lead_document_sent")
     if RecordReading.objects.filter(inspection=inspection).exists():
         signals.add("records_read")
     assignments = Assignment.objects.filter(inspection=inspection)

@@ -186,6 +186,50 @@ def test_it_e_mails_the_shared_draft_comments_and_sign_off_requests(
     assert "sign-off" in mail.outbox[-1].subject
 
 
+def test_it_sends_no_e_mail_of_a_kind_its_recipient_turned_off(
+    inspection: Inspection,
+    people: dict[str, User],
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Each person turns one kind off; the others still reach them.
+    off = {"partner": "shared_draft", "lead": "comments", "assurer": "sign_off"}
+    off |= {"inspector": "assignments"}
+    for name, kind in off.items():
+        people[name].email = f"{name}@example.org"
+        people[name].save()
+        NotificationSettings.objects.create(user=people[name], **{kind: False})
+
+    def sent(step: Any) -> list[str]:
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            step()
+        return sorted(address for m in mail.outbox for address in m.to)
+
+    add_sample(inspection, records=4)
+    assert sent(lambda: assign(inspection, people["inspector"], people["lead"])) == [
+        "lead@example.org"
+    ]
+    assert sent(lambda: share(inspection)) == []
+    first = Statement.objects.filter(inspection=inspection).order_by("id").first()
+    assert sent(
+        lambda: report_services.comment_add(actor=people["partner"], statement=first, text="A")
+    ) == ["inspector@example.org"]
+    cite_everything(inspection, people["inspector"])
+    team_judgement_record(
+        actor=people["lead"],
+        inspection=inspection,
+        judgement="children_not_safe_concerning",
+        decision=False,
+        reason="Few children said so, and engagement did not echo it.",
+        expected_version=TeamJudgement.objects.filter(inspection=inspection)
+        .values_list("version", flat=True)
+        .first()
+        or 0,
+    )
+    assert sent(lambda: agree(client_for("lead"), inspection)) == []
+
+
 def test_each_person_turns_notifications_off_and_the_change_is_audited(
     people: dict[str, User], client_for: Any
 ) -> None:

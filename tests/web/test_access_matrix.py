@@ -28,7 +28,9 @@ from scrutiny.web.reports.models import Comment, KeyFact, Report, Statement
 from scrutiny.web.rules import DenyWithoutRuleMiddleware
 from scrutiny.web.surveys.models import SurveyImport
 
-from .conftest import PERSONAS
+from .conftest import PERSONAS, signed_in_client
+
+MATRIX_PERSONAS = [*PERSONAS, "coordinator"]
 
 SIGNED_IN = {
     "admin",
@@ -481,11 +483,22 @@ def test_it_allows_exactly_the_roles_in_the_matrix(
     name: str, client_for: Any, inspection: Inspection, people: dict[str, User]
 ) -> None:
     method, allowed, ok_status = MATRIX[name]
+    # A partnership co-ordinator has the contact's rows, except naming co-ordinators
+    # (ADR 0021): checked on every URL, so no team page opens to them either.
+    coordinator = User.objects.create_user(username="coordinator")
+    Membership.objects.create(
+        inspection=inspection, user=coordinator, role=Role.PARTNERSHIP_COORDINATOR
+    )
+    people = {**people, "coordinator": coordinator}
+    if "partner" in allowed and name != "partnership:coordinators":
+        allowed = {*allowed, "coordinator"}
     outcomes = {}
-    for persona in PERSONAS:
+    for persona in MATRIX_PERSONAS:
         url = reverse(name, kwargs=url_kwargs(name, inspection))
         if name in API_TOKEN_ROUTES:
             client = _token_client(people.get(persona))
+        elif persona == "coordinator":
+            client = signed_in_client(coordinator)
         else:
             client = client_for(persona)
         if method == "GET":
@@ -502,10 +515,10 @@ def test_it_allows_exactly_the_roles_in_the_matrix(
     refused_anonymous = 401 if name in API_TOKEN_ROUTES else "sign-in"
     expected = {
         p: ok_status if p in allowed else (refused_anonymous if p == "anonymous" else 404)
-        for p in PERSONAS
+        for p in MATRIX_PERSONAS
     }
     if name == "accounts:logout":  # signing out sends everyone to the sign-in page
-        expected = {p: "sign-in" for p in PERSONAS}
+        expected = {p: "sign-in" for p in MATRIX_PERSONAS}
     assert outcomes == expected
 
 

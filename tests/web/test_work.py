@@ -123,12 +123,17 @@ def test_comments_and_sign_off_wait_for_the_roles_that_act_on_them(
     assert "wait for your sign-off" not in client_for("lead").get(MY_WORK).content.decode()
 
 
-def test_my_work_says_who_can_act_when_nothing_waits(db: None) -> None:
+def test_it_says_on_my_work_who_can_act_when_nothing_waits(db: None) -> None:
     nobody = User.objects.create_user(username="new", password="a-long-test-password")
     from .conftest import signed_in_client
 
     page = signed_in_client(nobody).get(MY_WORK).content.decode()
     assert "You are not a member of any inspection yet." in page
+    assert reverse("programmes:list") not in page.split('id="main-content"')[1]
+    # A programme manager lands here too: their work is the programme-wide figures.
+    User.objects.filter(pk=nobody.pk).update(is_programme_manager=True)
+    page = signed_in_client(nobody).get(MY_WORK).content.decode()
+    assert f'<a href="{reverse("programmes:list")}">open the programmes</a>' in page
 
 
 def test_it_e_mails_readers_their_assignments_after_the_commit(

@@ -3,15 +3,20 @@ contact from signing in through sending its self-evaluation and writing the acti
 the team accepting the document and reviewing the plan, and a partnership reader reading
 the one record assigned to them. axe-core runs on every page on the way."""
 
+from datetime import timedelta
 from typing import Any
 
+import docx
 import pytest
 import weasyprint
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from scrutiny.web.accounts.models import User
+from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.partnership.models import ActionPlan, ReaderPairing, SentDocument
+from scrutiny.web.plans.models import Plan
 from scrutiny.web.reports.models import Report
 from tests.web.test_records_support import add_sample, assign
 
@@ -35,7 +40,9 @@ def cast(inspection: Inspection) -> dict[str, User]:
     }
     for name, role in ROLES.items():
         Membership.objects.create(inspection=inspection, user=people[name], role=role)
-    User.objects.create_user(username="coord", email="coord@example.org", is_demo=True)
+    User.objects.create_user(
+        username="coord", email="coord@example.org", password=PASSWORD, is_demo=True
+    )
     return people
 
 
@@ -100,6 +107,14 @@ def test_the_partnership_contact_sends_its_self_evaluation_and_writes_the_action
     lead.check()
     lead.page.get_by_role("link", name="Open a progress review").click()
     lead.check()
+    lead.page.get_by_label("Start of the progress review").fill("2027-09-06")
+    lead.page.get_by_role("button", name="Open the progress review").click()
+    lead.check()
+    # The progress review is an inspection of its own, linked both ways.
+    expect(lead.page.get_by_text(f"Inspection {inspection.reference}-PR1")).to_be_visible()
+    lead.page.get_by_role("link", name=inspection.reference, exact=True).click()
+    lead.check()
+    expect(lead.page.get_by_role("link", name=f"{inspection.reference}-PR1")).to_be_visible()
 
     partner.goto(f"/inspections/{inspection.pk}/")
     page.get_by_role("link", name="Write the action plan").first.click()
@@ -154,3 +169,63 @@ def test_the_partnership_reader_reads_their_record_and_sees_nothing_else(
     ).to_contain_text("inspector")
     lead.goto(f"/inspections/{inspection.pk}/records/sample/")
     expect(lead.page.get_by_text("inspector (partnership reader)")).to_be_visible()
+
+
+def test_the_partnership_sends_its_position_statement_and_its_co_ordinator_follows(
+    visitor: Any, cast: dict[str, User], inspection: Inspection, tmp_path: Any
+) -> None:
+    """A 2021 inspection, notified six weeks ago: the position statement (week 5) is
+    overdue until the contact sends it; the co-ordinator the contact names sees the
+    partnership's pages and none of the team's."""
+    Inspection.objects.filter(pk=inspection.pk).update(programme="children-at-risk-of-harm-2021")
+    Plan.objects.filter(inspection=inspection).update(
+        notification_date=timezone.localdate() - timedelta(weeks=6)
+    )
+    # The demo's notes from a position statement would count as having it already.
+    Evidence.objects.filter(source=Evidence.Source.POSITION_STATEMENT).update(
+        source=Evidence.Source.DOCUMENT
+    )
+    statement = docx.Document()
+    statement.add_heading("Position statement", level=1)
+    statement.add_paragraph("Where we are, and how we know it. " * 40)
+    path = tmp_path / "position-statement.docx"
+    statement.save(str(path))
+
+    partner = visitor()
+    partner.sign_in("partner")
+    page = partner.page
+    partner.check()
+    expect(page.get_by_text("Overdue: Position statement due")).to_be_visible()
+    page.get_by_role("link", name="See what is asked of the partnership").first.click()
+    partner.check()
+    asked = page.get_by_role("table", name="Stages asked of the partnership")
+    expect(asked.get_by_role("row", name="Position statement due")).to_contain_text("Overdue")
+    page.get_by_role("link", name="Send the position statement or a document").click()
+    partner.check()
+    page.get_by_label("The position statement (at most 5,000 words)").check(force=True)
+    page.get_by_label("Title").fill("Position statement, autumn")
+    page.get_by_label("The file").set_input_files(str(path))
+    page.get_by_role("button", name="Send").click()
+    partner.check()
+    expect(asked.get_by_role("row", name="Position statement due")).to_contain_text("Done")
+    partner.goto("/my-work/")
+    expect(page.get_by_text("Overdue: Position statement due")).to_have_count(0)
+    partner.goto(f"/inspections/{inspection.pk}/partnership/coordinators/")
+    page.get_by_label("Their e-mail address").fill("coord@example.org")
+    page.get_by_role("button", name="Add co-ordinator").click()
+    partner.check()
+
+    coordinator = visitor()
+    coordinator.sign_in("coord")
+    assert coordinator.page.url.endswith("/my-work/")
+    coordinator.check()
+    coordinator.page.get_by_role("link", name=f"{inspection.reference} ").first.click()
+    coordinator.check()
+    coordinator.page.get_by_role("link", name="The partnership's part").first.click()
+    coordinator.check()
+    expect(
+        coordinator.page.get_by_role("table", name="Documents sent by the partnership")
+    ).to_contain_text("Position statement, autumn")
+    for team_page in ("timetable/", "team/", "evidence/", "partnership/coordinators/"):
+        response = coordinator.page.goto(f"/inspections/{inspection.pk}/{team_page}")
+        assert response is not None and response.status == 404, team_page

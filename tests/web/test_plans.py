@@ -32,7 +32,13 @@ def _dates(inspection: Inspection) -> dict[str, tuple[Any, Any]]:
 def test_it_gives_a_new_inspection_of_either_programme_its_full_timetable(
     client_for: Any, programme: str
 ) -> None:
-    client_for("admin").post(
+    admin = client_for("admin")
+    # The programmes are offered by their titles, never by the files' ids.
+    form = admin.get(reverse("inspections:create")).content.decode()
+    title = load_programme(programme).short_title
+    assert f'<option value="{programme}">{title}</option>' in form
+    assert f">{programme}<" not in form
+    admin.post(
         reverse("inspections:create"),
         {
             "reference": "JI-0042",

@@ -1,7 +1,7 @@
 from django import forms
 
 from scrutiny.core.bundle import REFERENCE_MAX, REFERENCE_RULE, reference_problem
-from scrutiny.core.methodology import available_programmes
+from scrutiny.core.methodology import available_programmes, load_programme
 from scrutiny.web.inspections.models import Role
 
 
@@ -19,7 +19,10 @@ class InspectionCreateForm(forms.Form):
         max_length=REFERENCE_MAX, help_text=f"{REFERENCE_RULE[0].upper()}{REFERENCE_RULE[1:]}."
     )
     partnership = forms.CharField(max_length=200, label="Community planning partnership")
-    programme = forms.ChoiceField(choices=[])
+    programme = forms.ChoiceField(
+        choices=[],
+        help_text="It sets the quality indicators, the reading tool and the timetable.",
+    )
     start = forms.DateField(
         widget=DateInput,
         label="Start date",
@@ -29,7 +32,10 @@ class InspectionCreateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = [(p, p) for p in available_programmes()]
+        # Shown by its title: the file's id is an internal name.
+        self.fields["programme"].choices = [
+            (p, load_programme(p).short_title) for p in available_programmes()
+        ]
 
     def clean_reference(self) -> str:
         # It becomes part of file names and links: the bundle's own rule (core.bundle).

@@ -89,9 +89,9 @@ def test_the_lead_records_an_overdue_stage_from_my_work(
     page.get_by_role("button", name="Save").click()
     lead.check()
     assert page.evaluate("document.activeElement.id") == "error-summary"
-    expect(page.get_by_role("alert")).to_contain_text("Enter the done on as a real date")
+    expect(page.get_by_role("alert")).to_contain_text("Enter the date it was done as a real date")
     page.evaluate("document.querySelector('#id_done_on').type = 'date'")
-    page.get_by_label("Done on").fill(timezone.localdate().isoformat())
+    page.get_by_label("Date it was done").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Save").click()
     lead.check()
     assert page.url.endswith("/timetable/")

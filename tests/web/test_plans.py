@@ -204,3 +204,23 @@ def test_many_overdue_stages_are_counted_not_listed(
     page = home.content.decode()
     assert f"{len(overdue)} stages of the timetable are overdue." in page
     assert page.count("Overdue: ") == 3
+
+
+def test_it_says_the_timetable_does_not_follow_the_start_date(
+    inspection: Inspection, client_for: Any
+) -> None:
+    lead, edit = client_for("lead"), reverse("inspections:edit", args=[inspection.pk])
+    assert "move the notification date on the Timetable page" in lead.get(edit).content.decode()
+    notified = inspection.plan.notification_date
+    response = lead.post(
+        edit,
+        {
+            "partnership": inspection.partnership,
+            "start": "2030-01-07",
+            "end": "",
+            "version": inspection.version,
+        },
+    )
+    assert response.status_code == 302
+    inspection.plan.refresh_from_db()
+    assert inspection.plan.notification_date == notified

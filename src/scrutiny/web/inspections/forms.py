@@ -48,7 +48,14 @@ class InspectionCreateForm(forms.Form):
 
 class InspectionEditForm(forms.Form):
     partnership = forms.CharField(max_length=200, label="Community planning partnership")
-    start = forms.DateField(widget=DateInput, label="Start date")
+    # The plan keeps its own notification date once created (ADR 0018): say so, or a lead
+    # moving this date expects the timetable to follow.
+    start = forms.DateField(
+        widget=DateInput,
+        label="Start date",
+        help_text="The timetable does not move with it: move the notification date on the "
+        "Timetable page.",
+    )
     end = forms.DateField(widget=DateInput, label="End date", required=False)
     # The version the editor started from (optimistic locking).
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -23,7 +23,7 @@ class StageForm(forms.Form):
     done_on = forms.DateField(
         widget=DateInput,
         required=False,
-        label="Done on",
+        label="Date it was done",
         help_text="The date it happened, once it has.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -171,3 +171,19 @@ def test_the_administrator_creates_an_inspection_and_its_timetable(
     page.get_by_role("link", name="Timetable").first.click()
     admin.check()
     expect(page.get_by_role("row", name="Publication of the report")).to_contain_text("2030")
+
+
+def test_the_programme_manager_goes_from_my_work_to_the_programmes(
+    visitor: Any, cast: dict[str, User]
+) -> None:
+    User.objects.create_user(
+        username="manager", password=PASSWORD, is_demo=True, is_programme_manager=True
+    )
+    manager = visitor()
+    manager.sign_in("manager")
+    page = manager.page
+    assert page.url.endswith("/my-work/")
+    manager.check()
+    page.get_by_role("link", name="open the programmes").click()
+    manager.check()
+    assert page.url.endswith("/programmes/")

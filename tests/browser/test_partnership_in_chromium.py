@@ -13,7 +13,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from scrutiny.web.accounts.models import User
-from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.partnership.models import ActionPlan, ReaderPairing, SentDocument
 from scrutiny.web.plans.models import Plan
@@ -180,10 +179,6 @@ def test_the_partnership_sends_its_position_statement_and_its_co_ordinator_follo
     Inspection.objects.filter(pk=inspection.pk).update(programme="children-at-risk-of-harm-2021")
     Plan.objects.filter(inspection=inspection).update(
         notification_date=timezone.localdate() - timedelta(weeks=6)
-    )
-    # The demo's notes from a position statement would count as having it already.
-    Evidence.objects.filter(source=Evidence.Source.POSITION_STATEMENT).update(
-        source=Evidence.Source.DOCUMENT
     )
     statement = docx.Document()
     statement.add_heading("Position statement", level=1)

@@ -13,7 +13,7 @@ from scrutiny.core.methodology import (
 from scrutiny.core.timetable import StageStatus, phase_from_work, schedule
 from scrutiny.core.timetable.schedule import StageDates
 
-# stage id: (week, end week, after, asked of, done when, uncertain)
+# stage id: (week, end week, after, asked of, done when, uncertain); recordable: RECORDABLE
 TIMETABLE_2018 = {
     "notification": (1, None, None, "team", "notified", False),
     "coordinators": (2, None, None, "partnership", None, True),
@@ -28,8 +28,8 @@ TIMETABLE_2018 = {
     "draft_shared": (28, None, None, "team", "draft_shared", True),
     "factual_accuracy": (30, None, None, "partnership", "report_final", True),
     "publication": (35, None, None, "team", "report_published", False),
-    "action_plan": (6, None, "publication", "partnership", None, False),
-    "progress_review": (52, None, "publication", "team", None, True),
+    "action_plan": (6, None, "publication", "partnership", "action_plan_submitted", False),
+    "progress_review": (52, None, "publication", "team", "progress_review_opened", True),
 }
 TIMETABLE_2021 = {
     "notification": (1, None, None, "team", "notified", False),
@@ -45,9 +45,11 @@ TIMETABLE_2021 = {
     "draft_shared": (17, None, None, "team", "draft_shared", True),
     "factual_accuracy": (19, None, None, "partnership", "report_final", True),
     "publication": (22, None, None, "team", "report_published", False),
-    "action_plan": (6, None, "publication", "partnership", None, False),
-    "progress_review": (52, None, "publication", "team", None, True),
+    "action_plan": (6, None, "publication", "partnership", "action_plan_submitted", False),
+    "progress_review": (52, None, "publication", "team", "progress_review_opened", True),
 }
+# Stages the work completes that the team may also record done (sent by other means).
+RECORDABLE = {"self_evaluation", "position_statement", "action_plan"}
 MONDAY = date(2026, 1, 5)
 
 
@@ -72,6 +74,7 @@ def test_it_pins_every_stage_of_each_programme(programme_id, weeks, expected):
         for s in timetable.stages
     }
     assert found == expected
+    assert {s.id for s in timetable.stages if s.recordable} == RECORDABLE & set(expected)
     # In the order the work happens (the after-publication stages last).
     assert [s.id for s in timetable.stages] == list(expected)
 
@@ -132,6 +135,37 @@ def test_a_stage_after_another_follows_its_changed_date():
     }
     assert stages["action_plan"].start == moved + timedelta(weeks=6)
     assert not stages["action_plan"].overridden
+
+
+def test_the_action_plan_counts_from_the_day_the_report_was_published():
+    timetable = _timetable("children-at-risk-of-harm-2021")
+    published = MONDAY + timedelta(weeks=18, days=2)  # four weeks early
+    stages = {
+        d.stage.id: d
+        for d in schedule(
+            timetable,
+            notification=MONDAY,
+            today=published + timedelta(weeks=7),
+            signals={"report_published"},
+            signal_dates={"report_published": published},
+        )
+    }
+    assert stages["publication"].status is StageStatus.DONE
+    assert stages["action_plan"].start == published + timedelta(weeks=6)
+    assert stages["action_plan"].status is StageStatus.OVERDUE
+    # Submitted, it is done; a progress review opened is done too.
+    stages = {
+        d.stage.id: d
+        for d in schedule(
+            timetable,
+            notification=MONDAY,
+            today=published + timedelta(weeks=7),
+            signals={"report_published", "action_plan_submitted", "progress_review_opened"},
+            signal_dates={"report_published": published},
+        )
+    }
+    assert stages["action_plan"].status is StageStatus.DONE
+    assert stages["progress_review"].done_text == "A progress review is opened"
 
 
 def test_a_span_moved_by_its_start_keeps_its_length():
@@ -214,6 +248,11 @@ def test_the_phase_follows_the_work(signals, phase):
         ),
         ("week = 35\ndone_when", "week = 36\ndone_when", "week 36 is past the timetable's 35"),
         ('done_when = "notified"', 'done_when = "it_feels_done"', "done_when"),
+        (
+            'id = "emerging_themes"\n',
+            'id = "emerging_themes"\nrecordable = true\n',
+            "recordable: only a stage with done_when needs it",
+        ),
     ],
 )
 def test_a_broken_timetable_is_refused_with_the_stage_named(tmp_path, old, new, message):

@@ -130,13 +130,9 @@ def test_it_takes_a_position_statement_of_5000_words_and_refuses_5001(
 def test_it_marks_the_position_statement_done_once_sent_and_open_again_once_returned(
     client_for: Any, inspection_2021: Inspection
 ) -> None:
-    # Notified six weeks ago: the position statement (week 5) is overdue. The demo's own
-    # notes from a position statement are made notes of another source, so nothing is in.
+    # Notified six weeks ago: the position statement (week 5) is overdue.
     Plan.objects.filter(inspection=inspection_2021).update(
         notification_date=timezone.localdate() - timedelta(weeks=6)
-    )
-    Evidence.objects.filter(source=Evidence.Source.POSITION_STATEMENT).update(
-        source=Evidence.Source.DOCUMENT
     )
     partner, overdue = client_for("partner"), "Overdue: Position statement due"
     assert overdue in partner.get(reverse("work:my_work")).content.decode()
@@ -153,10 +149,16 @@ def test_it_marks_the_position_statement_done_once_sent_and_open_again_once_retu
         {"decision": "return", "reason": "This is last year's statement.", "version": 1},
     )
     assert overdue in partner.get(reverse("work:my_work")).content.decode()
-    # The team may instead put a statement sent some other way into evidence.
-    Evidence.objects.filter(pk=Evidence.objects.order_by("id").first().pk).update(
-        source=Evidence.Source.POSITION_STATEMENT
+    # Sent by other means, the lead records it done.
+    plan = Plan.objects.get(inspection=inspection_2021)
+    stage = reverse(
+        "plans:stage", kwargs={"inspection_id": inspection_2021.pk, "stage": "position_statement"}
     )
+    assert 'name="done_on"' in client_for("lead").get(stage).content.decode()
+    done = client_for("lead").post(
+        stage, {"done_on": timezone.localdate().isoformat(), "version": plan.version}
+    )
+    assert done.status_code == 302
     assert overdue not in partner.get(reverse("work:my_work")).content.decode()
 
 
@@ -417,3 +419,29 @@ def test_a_progress_review_is_opened_and_listed_with_its_inspection(
     listing = lead.get(reverse("inspections:list")).content.decode()
     assert "Progress review JI-A-PR1" in listing and "Progress review of JI-A" in listing
     assert AuditEvent.objects.filter(inspection=review, object_type="progress_review").exists()
+
+
+def test_it_dates_the_action_plan_from_publication_and_marks_it_done_once_submitted(
+    client_for: Any, inspection: Inspection
+) -> None:
+    # Published seven weeks ago, whatever the timetable planned: the plan is a week late.
+    published = timezone.now() - timedelta(weeks=7)
+    Report.objects.filter(inspection=inspection).update(
+        status=Report.Status.PUBLISHED, published_at=published
+    )
+    due = f"{timezone.localdate(published) + timedelta(weeks=6):%-d %B %Y}"
+    partner, my_work = client_for("partner"), reverse("work:my_work")
+    page = partner.get(my_work).content.decode()
+    assert f"Overdue: Action plan due, due {due}." in page
+    assert f"The report is published: the action plan is due by {due}." in page
+    plan = ActionPlan.objects.create(inspection=inspection, status=ActionPlan.Status.SUBMITTED)
+    assert "Action plan due" not in partner.get(my_work).content.decode()
+    stages = {d.stage.id: d for d in timeline_for(inspection=inspection).stages}
+    assert stages["action_plan"].done_text == "The partnership has submitted its action plan"
+    # Returned by the link inspector, it is asked for again.
+    ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.RETURNED)
+    assert f"Overdue: Action plan due, due {due}." in partner.get(my_work).content.decode()
+    # Opening a progress review completes the timetable's last stage.
+    client_for("lead").post(url("progress_review", inspection), {"start": "2027-06-01"})
+    stages = {d.stage.id: d for d in timeline_for(inspection=inspection).stages}
+    assert stages["progress_review"].status is StageStatus.DONE

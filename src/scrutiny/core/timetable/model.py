@@ -32,6 +32,8 @@ Signal = Literal[
     "draft_shared",
     "report_final",
     "report_published",
+    "action_plan_submitted",  # submitted to the link inspector or accepted, not returned
+    "progress_review_opened",
 ]
 
 # How the pages say that a signal completed a stage (never the signal's id).
@@ -47,6 +49,8 @@ SIGNAL_TEXT: dict[str, str] = {
     "draft_shared": "The draft report is shared with the partnership",
     "report_final": "The report is final",
     "report_published": "The report is published",
+    "action_plan_submitted": "The partnership has submitted its action plan",
+    "progress_review_opened": "A progress review is opened",
 }
 
 
@@ -70,6 +74,9 @@ class Stage(_Frozen):
     after: str | None = None
     asked_of: AskedOf = "team"
     done_when: Signal | None = None
+    # The team may record it done as well: what the partnership sends by other means (a
+    # statement by e-mail, an action plan on paper) leaves no signal here.
+    recordable: bool = False
     # The public texts give no week for it: the number is our estimate, shown as such.
     uncertain: bool = False
     # A stage that happens only in some inspections, and when ("Where key areas are weak").
@@ -101,6 +108,8 @@ class Timetable(_Frozen):
                 problems.append(f"{where}.after: {s.after!r} is not an earlier stage")
             if s.after is None and s.week < 1:
                 problems.append(f"{where}.week: weeks count from 1, the notification's week")
+            if s.recordable and s.done_when is None:
+                problems.append(f"{where}.recordable: only a stage with done_when needs it")
             if s.end_week is not None and s.end_week < s.week:
                 problems.append(f"{where}.end_week: before its week {s.week}")
             last = s.end_week if s.end_week is not None else s.week

@@ -108,14 +108,19 @@ def schedule(
     overrides: Mapping[str, StageDates] | None = None,
     signals: Set[str] = frozenset(),
     completed: Mapping[str, date] | None = None,
+    signal_dates: Mapping[str, date] | None = None,
 ) -> list[DatedStage]:
     """Every stage with its dates and status, in the programme's order.
 
     Moving `notification` moves every stage the team has not dated itself, and every
-    stage that follows one that moved.
+    stage that follows one that moved. A stage that follows another (`after`) counts
+    from the day that one happened once it has (`signal_dates`: the day the work showed
+    a signal; `completed`: the day the team recorded), else from its date: the action
+    plan is due six weeks after the report's actual publication, early or late.
     """
     overrides = overrides or {}
     completed = completed or {}
+    signal_dates = signal_dates or {}
     anchors: dict[str, date] = {}
     dated: list[DatedStage] = []
     for stage in timetable.stages:
@@ -129,8 +134,10 @@ def schedule(
         done_because = ""
         if stage.done_when is not None and stage.done_when in signals:
             done_because = stage.done_when
+            anchors[stage.id] = signal_dates.get(stage.done_when, end)
         elif stage.id in completed:
             on = completed[stage.id]
+            anchors[stage.id] = on
             # As every other date on the pages reads: "23 September 2026".
             done_because = f"recorded as done on {on.day} {on:%B %Y}"
         dated.append(

@@ -12,9 +12,8 @@ from scrutiny.core.methodology import load_programme
 from scrutiny.core.timetable import DatedStage, StageStatus, Timetable, phase_from_work, schedule
 from scrutiny.core.timetable.schedule import StageDates
 from scrutiny.web.evaluations.models import Moderation, ProposedEvaluation
-from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.inspections.models import Inspection, Phase
-from scrutiny.web.partnership.models import SentDocument
+from scrutiny.web.partnership.models import ActionPlan, ProgressReview, SentDocument
 from scrutiny.web.plans.models import Plan
 from scrutiny.web.records.models import Assignment, RecordReading
 from scrutiny.web.reports.models import Report
@@ -32,17 +31,13 @@ def work_signals(*, inspection: Inspection, on: date, plan: Plan | None = None) 
         signals.add("notified")
     if SurveyResponse.objects.filter(inspection=inspection).exists():
         signals.add("surveys_returned")
-    # The partnership's self-evaluation or position statement: sent through its pages
-    # and not returned, or (sent some other way) put in evidence by the team, whose notes
-    # of it take the position-statement source either way.
+    # The partnership's self-evaluation or position statement, sent through its pages and
+    # not returned (sent by other means, the team records the stage done).
     if (
         SentDocument.objects.filter(inspection=inspection)
         .exclude(kind=SentDocument.Kind.DOCUMENT)
         .exclude(status=SentDocument.Status.RETURNED)
         .exists()
-        or Evidence.objects.filter(
-            inspection=inspection, source=Evidence.Source.POSITION_STATEMENT
-        ).exists()
     ):
         signals.add("lead_document_sent")
     if RecordReading.objects.filter(inspection=inspection).exists():
@@ -60,6 +55,13 @@ def work_signals(*, inspection: Inspection, on: date, plan: Plan | None = None) 
         signals.add("evaluations_agreed")
     if stage == Moderation.Stage.SIGNED_OFF:
         signals.add("evaluations_signed_off")
+    plan_status = (
+        ActionPlan.objects.filter(inspection=inspection).values_list("status", flat=True).first()
+    )
+    if plan_status in (ActionPlan.Status.SUBMITTED, ActionPlan.Status.ACCEPTED):
+        signals.add("action_plan_submitted")
+    if ProgressReview.objects.filter(original=inspection).exists():
+        signals.add("progress_review_opened")
     status = Report.objects.filter(inspection=inspection).values_list("status", flat=True).first()
     if status in (Report.Status.SHARED, Report.Status.FINAL, Report.Status.PUBLISHED):
         signals.add("draft_shared")
@@ -68,6 +70,17 @@ def work_signals(*, inspection: Inspection, on: date, plan: Plan | None = None) 
     if status == Report.Status.PUBLISHED:
         signals.add("report_published")
     return signals
+
+
+def signal_dates(*, inspection: Inspection) -> dict[str, date]:
+    """The days the work showed the signals other stages count from: the report's
+    publication, for the action plan and the progress review."""
+    published = (
+        Report.objects.filter(inspection=inspection, status=Report.Status.PUBLISHED)
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return {"report_published": timezone.localdate(published)} if published else {}
 
 
 def inspection_phase(*, inspection: Inspection, signals: set[str] | None = None) -> str:
@@ -177,6 +190,7 @@ def timeline_for(*, inspection: Inspection, on: date | None = None) -> Timeline 
         overrides={c.stage: StageDates(start=c.start, end=c.end) for c in changes if c.start},
         signals=signals,
         completed={c.stage: c.done_on for c in changes if c.done_on},
+        signal_dates=signal_dates(inspection=inspection),
     )
     chart, height, today_x = _chart(stages, on)
     return Timeline(

@@ -91,7 +91,7 @@ def stage_change_set(
             reasons.append("The end date is before the start date.")
         if found.milestone and end is not None:
             reasons.append(f"{found.title} is a single date: give no end date.")
-        if done_on is not None and found.done_when is not None:
+        if done_on is not None and found.done_when is not None and not found.recordable:
             reasons.append(
                 f"{found.title} is done when the work shows it; it cannot be recorded as done."
             )

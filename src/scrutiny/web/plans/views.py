@@ -75,7 +75,7 @@ def stage_edit_view(request: HttpRequest, inspection: Inspection, stage: str) ->
     form = StageForm(
         request.POST or None,
         milestone=dated.stage.milestone,
-        signal=dated.stage.done_when is not None,
+        signal=dated.stage.done_when is not None and not dated.stage.recordable,
         initial={
             "start": change.start if change else None,
             "end": change.end if change else None,

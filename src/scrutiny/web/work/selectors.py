@@ -115,9 +115,18 @@ def _partnership_actions(*, user: Any, inspection: Inspection, can: frozenset[st
             inspection=inspection, status=Report.Status.PUBLISHED
         ).exists()
         if published and (plan is None or plan.status in ("draft", "returned")):
+            # Its day in the timetable: six weeks from the day the report was published.
+            due = next(
+                (
+                    f"by {d.end:%-d %B %Y}"
+                    for d in (timeline.stages if timeline else [])
+                    if d.stage.done_when == "action_plan_submitted"
+                ),
+                "within six weeks",
+            )
             actions.append(
                 Action(
-                    text="The report is published: the action plan is due within six weeks."
+                    text=f"The report is published: the action plan is due {due}."
                     if plan is None or plan.status == "draft"
                     else "The link inspector returned the action plan with comments.",
                     url=reverse("partnership:action_plan", args=[pk]),

@@ -173,7 +173,7 @@ def test_the_administrator_creates_an_inspection_and_its_timetable(
     expect(page.get_by_role("row", name="Publication of the report")).to_contain_text("2030")
 
 
-def test_the_programme_manager_goes_from_my_work_to_the_programmes(
+def test_it_takes_the_programme_manager_from_my_work_to_the_programmes(
     visitor: Any, cast: dict[str, User]
 ) -> None:
     User.objects.create_user(

@@ -170,7 +170,7 @@ def test_the_partnership_reader_reads_their_record_and_sees_nothing_else(
     expect(lead.page.get_by_text("inspector (partnership reader)")).to_be_visible()
 
 
-def test_the_partnership_sends_its_position_statement_and_its_co_ordinator_follows(
+def test_it_takes_the_partnership_from_its_position_statement_to_its_co_ordinator(
     visitor: Any, cast: dict[str, User], inspection: Inspection, tmp_path: Any
 ) -> None:
     """A 2021 inspection, notified six weeks ago: the position statement (week 5) is

@@ -95,3 +95,18 @@ def test_it_will_not_remove_the_only_lead_inspector(
     assert response.status_code == 422
     assert "is the only lead inspector: add another lead inspector" in response.content.decode()
     assert Membership.objects.filter(pk=lead.pk).exists()
+
+
+def test_it_says_no_evaluation_is_proposed_yet_and_who_proposes(
+    client_for: Any, inspection: Inspection
+) -> None:
+    from scrutiny.web.evaluations.models import ProposedEvaluation
+
+    workspace = reverse("evaluations:workspace", args=[inspection.pk])
+    assert "Evaluations proposed." in client_for("assurer").get(workspace).content.decode()
+    ProposedEvaluation.objects.filter(inspection=inspection).delete()
+    page = client_for("assurer").get(workspace).content.decode()
+    assert "Evaluations proposed." not in page
+    assert "No evaluation is proposed yet. The lead inspector and the inspectors propose" in (
+        page.replace("</strong>", "")
+    )

@@ -158,3 +158,50 @@ def test_it_refuses_report_statements_and_comments_of_a_through_b(
     for name in ("overview", "shared_draft"):
         response = outsider.get(reverse(f"reports:{name}", kwargs={"inspection_id": inspection.pk}))
         assert response.status_code == 404
+
+
+def test_it_refuses_a_document_the_partnership_of_a_sent_through_b(
+    client_for: Any, inspection: Inspection, other_inspection: Inspection, settings: Any
+) -> None:
+    from pathlib import Path
+
+    from scrutiny.web.evidence.services import Upload
+    from scrutiny.web.partnership.models import SentDocument
+    from scrutiny.web.partnership.services import sent_document_create
+
+    staged = Path(settings.ATTACHMENTS_DIR) / "minutes.pdf"
+    staged.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    sent = sent_document_create(
+        actor="test",
+        inspection=inspection,
+        kind="document",
+        title="Chief officers' minutes",
+        upload=Upload(path=staged, file_name="minutes.pdf"),
+    )
+    outsider = client_for("outsider")  # the lead of B
+    for name in ("partnership:decide", "partnership:file"):
+        url = reverse(name, kwargs={"inspection_id": other_inspection.pk, "document_id": sent.pk})
+        response = outsider.get(url)
+        assert response.status_code == 404, name
+        assert b"Chief officers" not in response.content
+    outsider.post(
+        reverse(
+            "partnership:decide",
+            kwargs={"inspection_id": other_inspection.pk, "document_id": sent.pk},
+        ),
+        {"decision": "return", "reason": "Not ours.", "version": sent.version},
+    )
+    assert SentDocument.objects.get(pk=sent.pk).status == SentDocument.Status.SENT
+
+
+def test_it_refuses_to_change_the_role_of_a_member_of_a_through_b(
+    client_for: Any, inspection: Inspection, other_inspection: Inspection
+) -> None:
+    member = Membership.objects.filter(inspection=inspection, user__username="inspector").get()
+    url = reverse(
+        "inspections:team_role",
+        kwargs={"inspection_id": other_inspection.pk, "membership_id": member.pk},
+    )
+    assert client_for("outsider").post(url, {"role": "lead_inspector"}).status_code == 404
+    member.refresh_from_db()
+    assert member.role == "inspector"

@@ -351,7 +351,12 @@ def test_after_publication_the_partnership_submits_an_action_plan_the_link_inspe
     Report.objects.filter(inspection=inspection).update(status=Report.Status.PUBLISHED)
     areas = priority_areas(inspection=inspection)
     assert areas
+    # Published, the lead is asked to name the link inspector, and no longer once named.
+    prompt = "name the link inspector who reviews the partnership&#x27;s action plan"
+    assert prompt in lead.get(reverse("work:my_work")).content.decode()
+    assert prompt not in inspector.get(reverse("work:my_work")).content.decode()
     lead.post(url("link_inspector", inspection), {"user": people["inspector"].pk})
+    assert prompt not in lead.get(reverse("work:my_work")).content.decode()
     add = lambda area: partner.post(  # noqa: E731
         url("action_add", inspection),
         {

@@ -147,6 +147,22 @@ def _partnership_actions(*, user: Any, inspection: Inspection, can: frozenset[st
                 )
             )
     if (
+        roles.MANAGE_FOLLOW_UP in can
+        and Report.objects.filter(inspection=inspection, status=Report.Status.PUBLISHED).exists()
+        and not ActionPlan.objects.filter(
+            inspection=inspection, link_inspector__isnull=False
+        ).exists()
+    ):
+        # Without one, a submitted plan would wait for nobody.
+        actions.append(
+            Action(
+                text="The report is published: name the link inspector who reviews the "
+                "partnership's action plan.",
+                url=reverse("partnership:link_inspector", args=[pk]),
+                link_text="Name the link inspector",
+            )
+        )
+    if (
         roles.REVIEW_ACTION_PLAN in can
         and ActionPlan.objects.filter(
             inspection=inspection, link_inspector=user, status=ActionPlan.Status.SUBMITTED

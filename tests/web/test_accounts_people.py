@@ -283,8 +283,17 @@ def test_an_administrator_cannot_give_themself_a_case_role(
     assert not Membership.objects.filter(user=people["admin"]).exists()
     # Another administrator can.
     other = User.objects.create_user(username="admin2", is_administrator=True)
-    signed_in_client(other).post(url, {"username": "admin", "role": "lead_inspector"})
-    assert Membership.objects.filter(user=people["admin"], inspection=inspection).exists()
+    signed_in_client(other).post(url, {"username": "admin", "role": "quality_assurer"})
+    mine = Membership.objects.get(user=people["admin"], inspection=inspection)
+    # Nor a stronger one later: an administrator (or lead) does not change their own role.
+    role_url = reverse("inspections:team_role", args=[inspection.pk, mine.pk])
+    promoted = client_for("admin").post(role_url, {"role": "lead_inspector"})
+    assert promoted.status_code == 422
+    assert b"You cannot change your own role" in promoted.content
+    assert Membership.objects.get(pk=mine.pk).role == "quality_assurer"
+    signed_in_client(other).post(role_url, {"role": "lead_inspector"})
+    assert Membership.objects.get(pk=mine.pk).role == "lead_inspector"
+    assert audited("Made admin Lead inspector", actor_name="admin2")
 
 
 def test_createadmin_makes_the_first_administrator(tmp_path: Path) -> None:

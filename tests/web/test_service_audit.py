@@ -894,6 +894,16 @@ def _(c: Ctx) -> Callable[[], Any]:
     return run_ready_jobs
 
 
+@case("surveys.survey_imports_end_stopped", "Nothing imported from lime.csv: the import stopped")
+def _(c: Ctx) -> Callable[[], Any]:
+    job = uploaded(c)
+    surveys.survey_import_start(actor=c.people["lead"], job=job)
+    job.refresh_from_db()
+    job.job.status = "failed"  # its worker died on the last attempt
+    job.job.save()
+    return surveys.survey_imports_end_stopped
+
+
 @case("surveys.survey_responses_add", "Added 2 responses to the survey of children")
 def _(c: Ctx) -> Callable[[], Any]:
     from scrutiny.core.surveys import Entry

@@ -178,7 +178,9 @@ def test_it_erases_what_is_due_and_keeps_the_report_and_evaluations(
     page = (
         client_for("lead").get(reverse("inspections:home", args=[inspection.pk])).content.decode()
     )
-    assert "Personal data erased" in page and "Evidence attachments (1 files removed" in page
+    assert "Personal data erased" in page and "Evidence attachments (1 file removed" in page
+    drafts = events.get(object_id="drafts").summary
+    assert "(1 month after publication): 1 unfinished reading emptied" in drafts
     assert erasures_due() == [] and erasure_enqueue_if_due() is None
 
 

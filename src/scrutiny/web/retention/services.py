@@ -170,7 +170,7 @@ def inspection_erase(
             object_type="erasure",
             object_id=kind,
             summary=f"Erased {Kind(kind).label.lower()} under the retention policy "
-            f"({months} months after publication): {detail}",
+            f"({_count(months, 'month')} after publication): {detail}",
             after={
                 "kind": kind,
                 "items": items,
@@ -182,6 +182,11 @@ def inspection_erase(
 
 
 # --- each kind ---------------------------------------------------------------------------
+
+
+def _count(n: int, thing: str) -> str:
+    """"1 month", "12 months": the audit trail and the inspection's page say it so."""
+    return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
 def _pattern(old: str) -> re.Pattern[str]:
@@ -253,7 +258,8 @@ def _erase_readings(inspection: Inspection) -> tuple[int, str]:
         handler=f"{sample_check_run.__module__}.{sample_check_run.__qualname__}",
     ).update(result=None)
     return len(new), (
-        f"{len(new)} record ids replaced in {len(readings)} readings, {notes} reading notes removed"
+        f"{_count(len(new), 'record id')} replaced in {_count(len(readings), 'reading')}, "
+        f"{_count(notes, 'reading note')} removed"
     )
 
 
@@ -291,7 +297,8 @@ def _erase_surveys(inspection: Inspection) -> tuple[int, str]:
 
     _rewrite_inputs(inspection, rewrite)
     return len(responses), (
-        f"{len(responses)} respondent ids replaced, {texts} free-text answers removed"
+        f"{_count(len(responses), 'respondent id')} replaced, "
+        f"{_count(texts, 'free-text answer')} removed"
     )
 
 
@@ -307,7 +314,9 @@ def _erase_attachments(inspection: Inspection) -> tuple[int, str]:
     # The files go once the rows are gone for good; a rolled-back erasure keeps both.
     transaction.on_commit(remove_files)
     size = sum(a.size for a in attachments)
-    return len(attachments), f"{len(attachments)} files removed ({size // 1024 + (size > 0)} kB)"
+    return len(attachments), (
+        f"{_count(len(attachments), 'file')} removed ({size // 1024 + (size > 0)} kB)"
+    )
 
 
 def _erase_drafts(inspection: Inspection) -> tuple[int, str]:
@@ -319,7 +328,7 @@ def _erase_drafts(inspection: Inspection) -> tuple[int, str]:
         assignment.ratings, assignment.notes = {}, {}
         assignment.version += 1
     Assignment.objects.bulk_update(started, ["ratings", "notes", "version"], batch_size=500)
-    return len(started), f"{len(started)} unfinished readings emptied"
+    return len(started), f"{_count(len(started), 'unfinished reading')} emptied"
 
 
 # --- the job ----------------------------------------------------------------------------

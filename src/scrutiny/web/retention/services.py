@@ -185,7 +185,7 @@ def inspection_erase(
 
 
 def _count(n: int, thing: str) -> str:
-    """"1 month", "12 months": the audit trail and the inspection's page say it so."""
+    """ "1 month", "12 months": the audit trail and the inspection's page say it so."""
     return f"{n} {thing}{'' if n == 1 else 's'}"
 
 

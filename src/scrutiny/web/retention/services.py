@@ -8,7 +8,8 @@ policy's number of months:
   evaluation meeting's and sign-off's copies of the inputs). The same record gets the same
   new id, so second readings still pair and every statistic is unchanged.
 - surveys: free-text answers (items without options) and respondent ids (``erased-N``).
-- attachments: the files kept with evidence notes, and their rows.
+- attachments: the files kept with evidence notes, and the documents the partnership sent
+  the team (an accepted one was copied into evidence), with their rows.
 - drafts: ratings and notes of readings started but never submitted.
 
 Kept: ratings and answers to closed questions (the aggregates), evidence notes and report
@@ -303,9 +304,15 @@ def _erase_surveys(inspection: Inspection) -> tuple[int, str]:
 
 
 def _erase_attachments(inspection: Inspection) -> tuple[int, str]:
+    from scrutiny.web.partnership.models import SentDocument
+    from scrutiny.web.partnership.services import sent_document_path
+
     attachments = list(EvidenceAttachment.objects.filter(evidence__inspection=inspection))
+    sent = list(SentDocument.objects.filter(inspection=inspection))
     paths = [Path(settings.ATTACHMENTS_DIR) / a.stored_name for a in attachments]
+    paths += [sent_document_path(d) for d in sent]
     EvidenceAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+    SentDocument.objects.filter(pk__in=[d.pk for d in sent]).delete()
 
     def remove_files() -> None:
         for path in paths:
@@ -313,9 +320,11 @@ def _erase_attachments(inspection: Inspection) -> tuple[int, str]:
 
     # The files go once the rows are gone for good; a rolled-back erasure keeps both.
     transaction.on_commit(remove_files)
-    size = sum(a.size for a in attachments)
-    return len(attachments), (
-        f"{_count(len(attachments), 'file')} removed ({size // 1024 + (size > 0)} kB)"
+    size = sum(a.size for a in attachments) + sum(d.size for d in sent)
+    files = len(attachments) + len(sent)
+    return files, (
+        f"{_count(files, 'file')} removed ({size // 1024 + (size > 0)} kB), "
+        f"{_count(len(sent), 'document')} the partnership sent among them"
     )
 
 

@@ -146,7 +146,7 @@ def test_a_worker_killed_mid_import_leaves_no_rows_and_the_import_is_retried(
         if worker.poll() is None:
             worker.kill()
     assert _query(installation, stored) == [(0,)]
-    assert 0 < _pending(installation, import_id) < ROWS  # written, read by no page
+    assert _pending(installation, import_id) >= ROWS * 2 // 5  # written, read by no page
     assert _query(installation, f"select status, attempts from jobs_job where id={job_id}") == [
         ("running", 1)
     ]

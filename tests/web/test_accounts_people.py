@@ -168,6 +168,7 @@ def test_a_person_resets_a_forgotten_password_by_email(people: dict[str, User]) 
     assert mail.outbox == []
     visitor.post(reverse("accounts:password_reset"), {"email": "QA@example.org"})
     [message] = mail.outbox
+    assert "it works once, for 3 days" in message.body  # in words, not seconds
     link = re.search(r"http://testserver(/accounts/password-reset/\S+)", message.body)[1]
     page = visitor.get(link, follow=True)
     done = visitor.post(

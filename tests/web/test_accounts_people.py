@@ -288,6 +288,7 @@ def test_an_administrator_cannot_give_themself_a_case_role(
     mine = Membership.objects.get(user=people["admin"], inspection=inspection)
     # Nor a stronger one later: an administrator (or lead) does not change their own role.
     role_url = reverse("inspections:team_role", args=[inspection.pk, mine.pk])
+    assert role_url not in client_for("admin").get(url).content.decode()  # not offered
     promoted = client_for("admin").post(role_url, {"role": "lead_inspector"})
     assert promoted.status_code == 422
     assert b"You cannot change your own role" in promoted.content

@@ -260,6 +260,11 @@ def test_subject_access_lists_every_item_mentioning_a_record_id(
     note = inspection.evidence.first()
     note.text = f"Record {record} shows a late chronology."
     note.save()
+    sent = SentDocument.objects.create(
+        inspection=inspection, kind="document", title=f"Chronology of {record}",
+        file_name="chronology.pdf", stored_name="x.pdf", content_type="application/pdf",
+        size=1, sha256="0" * 64,
+    )  # fmt: skip
     page = (
         client_for("admin")
         .get(reverse("retention:subject_access"), {"record": record})
@@ -278,6 +283,7 @@ def test_subject_access_lists_every_item_mentioning_a_record_id(
     for reading in readings.filter(inspection=inspection):
         assert f"Record reading {reading.position}" in whats
     assert f"Evidence note {note.ident}" in whats
+    assert f"Document the partnership sent: {sent.title}" in whats
     # A longer id that starts the same is not a mention.
     assert all(m.excerpt for m in mentions) and subject_access(identifier=record[:-1]) == []
     event = AuditEvent.objects.get(object_type="subject_access")

@@ -375,6 +375,17 @@ JOBS_SWEEP_HOOKS: list[str] = [
     "scrutiny.web.retention.services.erasure_enqueue_if_due",
 ]
 
+# Each process keeps its own cache ("default"); what every process and app server must
+# agree on lives in the database ("shared"): the API's rate limit per token, which four
+# workers each counting alone would let through four times over.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "scrutiny_shared_cache",
+    },
+}
+
 # The REST API (scrutiny.web.api): personal tokens only, JSON only (no browsable API, whose
 # pages need inline scripts), cursor pages, and a rate limit per token.
 REST_FRAMEWORK = {

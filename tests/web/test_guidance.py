@@ -100,11 +100,20 @@ def test_it_will_not_remove_the_only_lead_inspector(
 def test_it_says_no_evaluation_is_proposed_yet_and_who_proposes(
     client_for: Any, inspection: Inspection
 ) -> None:
+    from scrutiny.web.audit.services import audit_record
     from scrutiny.web.evaluations.models import ProposedEvaluation
 
     workspace = reverse("evaluations:workspace", args=[inspection.pk])
     assert "Evaluations proposed." in client_for("assurer").get(workspace).content.decode()
     ProposedEvaluation.objects.filter(inspection=inspection).delete()
+    # As a service would, so the evaluation pages see the change (house rules, Tests).
+    audit_record(
+        actor="test",
+        inspection=inspection,
+        action=AuditEvent.Action.DELETE,
+        object_type="proposed_evaluation",
+        summary="Withdrew every proposal",
+    )
     page = client_for("assurer").get(workspace).content.decode()
     assert "Evaluations proposed." not in page
     assert "No evaluation is proposed yet. The lead inspector and the inspectors propose" in (

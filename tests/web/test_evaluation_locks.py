@@ -406,7 +406,7 @@ def verifies(inspection: Inspection) -> bool:
 
 
 def test_the_fingerprint_verifies_after_every_change_still_permitted_after_sign_off(
-    people: dict[str, Any], inspection: Inspection, client_for: Any
+    people: dict[str, Any], inspection: Inspection, client_for: Any, tmp_path: Path
 ) -> None:
     cite_everything(inspection, people["inspector"])
     agree(inspection, people)
@@ -452,6 +452,17 @@ def test_the_fingerprint_verifies_after_every_change_still_permitted_after_sign_
         plain=statement.plain,
         evidence_ids=[],
     )
+    # A reading kept as a draft, and a survey file uploaded but not imported, are not
+    # inputs until submitted or imported (both refused while signed off).
+    a = assignment(inspection, people)
+    records.reading_save(
+        actor=inspector,
+        assignment=a,
+        expected_version=a.version,
+        ratings={"immediate_response": 1},
+        notes={"immediate_response": "A draft"},
+    )
+    surveys.survey_import_cancel(actor=lead, job=uploaded(inspection, people, tmp_path))
     # Nor are the inspection's own details; its edit form has no evaluation input left.
     inspection_update(
         actor=lead,

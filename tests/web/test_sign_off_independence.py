@@ -151,3 +151,22 @@ def test_it_refuses_sign_off_to_whoever_recorded_an_input_feeding_the_cap(
         "evaluation must sign it off"
     ) in reasons
     assert not any(r.startswith("You cannot sign off QI 2.2") for r in reasons)
+
+
+def test_it_refuses_sign_off_to_whoever_recorded_the_meetings_agreement(
+    people: People, inspection: Inspection
+) -> None:
+    cite_everything(inspection, people["inspector"])
+    agree(inspection, {**people, "lead": people["assurer"]})
+    with pytest.raises(Refused) as refused:
+        services.evaluations_sign_off(
+            actor=people["assurer"],
+            inspection=inspection,
+            flags_accepted_because="Accepted for the test",
+            expected_version=version(inspection),
+        )
+    for qi in ("1.1", "2.1", "2.2", "9"):
+        assert (
+            f"You cannot sign off QI {qi}: you recorded the evaluation meeting's agreement. A "
+            "quality assurer independent of the evaluation must sign it off"
+        ) in refused.value.reasons

@@ -37,6 +37,7 @@ import scrutiny.web
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.sample_import import SampledRecord
 from scrutiny.core.survey_import import ValueMapping
+from scrutiny.core.surveys.completeness import Inclusion
 from scrutiny.web.accounts import services as accounts
 from scrutiny.web.api import services as api
 from scrutiny.web.audit.models import AuditEvent
@@ -901,6 +902,21 @@ def _(c: Ctx) -> Callable[[], Any]:
     job = uploaded(c)
     job.refresh_from_db()
     return lambda: surveys.survey_import_start(actor=c.people["lead"], job=job)
+
+
+@case(
+    "surveys.survey_import_start counting more",
+    ("Decided to count incomplete responses of lime.csv as returns", "Started importing"),
+)
+def _(c: Ctx) -> Callable[[], Any]:
+    job = uploaded(c)
+    job.refresh_from_db()
+    return lambda: surveys.survey_import_start(
+        actor=c.people["lead"],
+        job=job,
+        inclusion=Inclusion(incomplete=True),
+        reason="The tool marks paper returns typed in later as not finished",
+    )
 
 
 @case("surveys.survey_import_cancel", "Cancelled the import of lime.csv")

@@ -501,3 +501,15 @@ def test_a_staged_file_gone_missing_ends_the_import_with_no_internals_shown(
     job = SurveyImport.objects.get()
     assert (job.status, job.staged_name) == (SurveyImport.Status.FAILED, "")
     assert job.job.status == "failed"
+
+
+def test_the_import_history_names_who_uploaded_by_full_name(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    lead = people["lead"]
+    lead.first_name, lead.last_name = "Lesley", "Lead"
+    lead.save()
+    client = client_for("lead")
+    upload(client, inspection, "lime.csv", csv_bytes(lime_rows()))
+    page = client.get(reverse("surveys:upload", args=[inspection.pk, SURVEY])).content.decode()
+    assert "<td>Lesley Lead</td>" in page and "<td>lead</td>" not in page

@@ -42,8 +42,9 @@ def main() -> None:
         pending = "select count(*) from surveys_surveyresponse where pending=1"
         worker = steps._worker(data)
         start = time.perf_counter()
-        steps._wait_until_storing(data, import_id, worker)
-        print(f"storing began after {time.perf_counter() - start:.1f} s; killing the worker")
+        # Killed in the middle of the store: half the rows are written (pending).
+        steps._wait_until_storing(data, import_id, worker, pending=ROWS // 2)
+        print(f"half stored after {time.perf_counter() - start:.1f} s; killing the worker")
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=60)
         print(f"  responses in the survey after the kill: {steps._query(data, stored)[0][0]} "

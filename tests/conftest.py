@@ -13,6 +13,15 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test() -> None:
+    """Kept bundles are keyed by inspection id, creation time and audit count; each test's
+    database starts again from the same ids, so each test starts with none kept."""
+    from scrutiny.web.inspections.versioned import forget_kept  # needs Django set up
+
+    forget_kept()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With SCRUTINY_ONLY_DB_TESTS=1 (the PostgreSQL pass of `make test`), keep only the
     tests that touch a database: the rest already ran on SQLite and cannot differ."""

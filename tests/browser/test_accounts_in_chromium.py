@@ -106,3 +106,104 @@ def test_an_administrator_manages_a_person(visitor: Any, team: dict[str, User]) 
     expect(admin.page.get_by_text("lead is deactivated")).to_be_visible()
     admin.check()
     assert not User.objects.get(username="lead").is_active
+
+
+def test_every_account_action_of_an_administrator_and_a_person(
+    visitor: Any, team: dict[str, User], settings: Any
+) -> None:
+    """Issue 15's account actions, each clicked in the browser and found in the audit
+    trail: add (no password: the link by e-mail), first sign-in with two-factor set-up,
+    own password change, lockout and unlock, edit, two-factor reset, deactivate and
+    reactivate."""
+    from scrutiny.web.audit.models import AuditEvent
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    admin = visitor()
+    admin.sign_in("admin")
+    admin.goto("/accounts/users/")
+    admin.page.get_by_role("link", name="Add a user").click()
+    admin.check()
+    admin.page.get_by_label("Username").fill("jo")
+    admin.page.get_by_label("First name").fill("Jo")
+    admin.page.get_by_label("Last name").fill("Jones")
+    admin.page.get_by_label("E-mail address").fill("jo@example.org")
+    admin.page.get_by_role("button", name="Add user").click()
+    expect(admin.page.get_by_text("Give them a link to set their password")).to_be_visible()
+    admin.check()
+    admin.page.get_by_label("E-mail it to them").check()
+    admin.page.get_by_role("button", name="Make the link").click()
+    expect(admin.page.get_by_text("on its way to jo@example.org")).to_be_visible()
+    admin.check()
+    jo_page = admin.page.url
+
+    # Jo sets a password through the link, then sets up two-factor at the first sign-in.
+    jo = visitor()
+    jo.goto(re.search(r"http://\S+/accounts/password-reset/\S+", mail.outbox[-1].body)[0])
+    jo.page.get_by_label("New password", exact=True).fill("jo-first-password-1")
+    jo.page.get_by_label("New password confirmation").fill("jo-first-password-1")
+    jo.page.get_by_role("button", name="Set password").click()
+    jo.sign_in("jo", "jo-first-password-1")
+    expect(jo.page.get_by_role("heading", name="Set up two-factor")).to_be_visible()
+    device = TOTPDevice.objects.get(user__username="jo")
+    jo.page.get_by_label("Security code").fill(code_for(device))
+    jo.page.get_by_role("button", name="Confirm and continue").click()
+    jo.page.get_by_role("link", name="I have saved my codes").click()
+    # Jo changes their own password and stays signed in.
+    jo.goto("/accounts/you/")
+    jo.page.get_by_role("link", name="Change your password").click()
+    jo.page.get_by_label("Old password").fill("jo-first-password-1")
+    jo.page.get_by_label("New password", exact=True).fill("jo-second-password-2")
+    jo.page.get_by_label("New password confirmation").fill("jo-second-password-2")
+    jo.page.get_by_role("button", name="Change password").click()
+    expect(jo.page.get_by_text("Your password is changed")).to_be_visible()
+    jo.check()
+
+    # Someone guesses Jo's password until signing in is locked; the administrator unlocks.
+    guesser = visitor()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        guesser.sign_in("jo", "a wrong guess")
+    expect(guesser.page.get_by_role("heading", name="Signing in is locked")).to_be_visible()
+    admin.goto(jo_page)
+    expect(admin.page.get_by_text("Locked after repeated failed attempts")).to_be_visible()
+    admin.page.get_by_role("button", name="Unlock signing in").click()
+    expect(admin.page.get_by_text("jo can try to sign in again now")).to_be_visible()
+    admin.check()
+    again = visitor()
+    again.sign_in("jo", "jo-second-password-2")
+    expect(again.page.get_by_role("heading", name="Enter your security code")).to_be_visible()
+
+    # Edit, reset two-factor (a lost phone), deactivate, reactivate.
+    admin.page.get_by_label("Last name").fill("Jones-Smith")
+    admin.page.get_by_role("button", name="Save changes").click()
+    expect(admin.page.get_by_text("Saved the changes to jo")).to_be_visible()
+    admin.page.get_by_role("button", name="Reset two-factor authentication").click()
+    expect(admin.page.get_by_text("Two-factor authentication of jo is reset")).to_be_visible()
+    admin.check()
+    fresh = visitor()
+    fresh.sign_in("jo", "jo-second-password-2")
+    expect(fresh.page.get_by_role("heading", name="Set up two-factor")).to_be_visible()
+    admin.page.get_by_role("button", name="Deactivate jo").click()
+    expect(admin.page.get_by_text("jo is deactivated")).to_be_visible()
+    admin.page.get_by_role("button", name="Reactivate jo").click()
+    expect(admin.page.get_by_text("jo can sign in again")).to_be_visible()
+    admin.check()
+
+    summaries = list(
+        AuditEvent.objects.filter(object_type="user", object_id=str(device.user_id))
+        .order_by("id")
+        .values_list("summary", flat=True)
+    )
+    for expected in (
+        "Created user jo",
+        "Issued a password reset link for jo by e-mail",
+        "Changed the password of jo (reset link)",
+        "Set up an authenticator app",
+        "Made 10 new recovery codes for jo",
+        "Changed the password of jo (signed in)",
+        "Unlocked signing in for jo",
+        "Changed jo: last_name",
+        "Reset two-factor authentication of jo",
+        "Deactivated jo",
+        "Reactivated jo",
+    ):
+        assert any(s.startswith(expected) for s in summaries), (expected, summaries)

@@ -168,6 +168,7 @@ def test_a_person_resets_a_forgotten_password_by_email(people: dict[str, User]) 
     assert mail.outbox == []
     visitor.post(reverse("accounts:password_reset"), {"email": "QA@example.org"})
     [message] = mail.outbox
+    assert "it works once, for 3 days" in message.body  # in words, not seconds
     link = re.search(r"http://testserver(/accounts/password-reset/\S+)", message.body)[1]
     page = visitor.get(link, follow=True)
     done = visitor.post(
@@ -283,8 +284,18 @@ def test_an_administrator_cannot_give_themself_a_case_role(
     assert not Membership.objects.filter(user=people["admin"]).exists()
     # Another administrator can.
     other = User.objects.create_user(username="admin2", is_administrator=True)
-    signed_in_client(other).post(url, {"username": "admin", "role": "lead_inspector"})
-    assert Membership.objects.filter(user=people["admin"], inspection=inspection).exists()
+    signed_in_client(other).post(url, {"username": "admin", "role": "quality_assurer"})
+    mine = Membership.objects.get(user=people["admin"], inspection=inspection)
+    # Nor a stronger one later: an administrator (or lead) does not change their own role.
+    role_url = reverse("inspections:team_role", args=[inspection.pk, mine.pk])
+    assert role_url not in client_for("admin").get(url).content.decode()  # not offered
+    promoted = client_for("admin").post(role_url, {"role": "lead_inspector"})
+    assert promoted.status_code == 422
+    assert b"You cannot change your own role" in promoted.content
+    assert Membership.objects.get(pk=mine.pk).role == "quality_assurer"
+    signed_in_client(other).post(role_url, {"role": "lead_inspector"})
+    assert Membership.objects.get(pk=mine.pk).role == "lead_inspector"
+    assert audited("Made admin Lead inspector", actor_name="admin2")
 
 
 def test_createadmin_makes_the_first_administrator(tmp_path: Path) -> None:

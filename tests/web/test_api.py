@@ -275,16 +275,28 @@ def test_the_team_reads_statements_with_their_evidence(
 def test_it_limits_requests_per_token(
     inspection: Inspection, people: dict[str, User], monkeypatch: Any
 ) -> None:
-    from django.core.cache import cache
-
-    cache.clear()
     monkeypatch.setattr(PerTokenThrottle, "THROTTLE_RATES", {"token": "3/minute"})
     client = api(people["lead"])
     codes = [client.get(url("api:inspection", inspection)).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     # Another token of the same person has its own allowance.
     assert api(people["lead"]).get(url("api:inspection", inspection)).status_code == 200
+
+
+def test_every_process_counts_a_tokens_requests_in_the_database(
+    inspection: Inspection, people: dict[str, User], monkeypatch: Any
+) -> None:
+    # Another worker process, or another app server, has a cache of its own: the count
+    # is kept where they all read it, so clearing this process's cache leaves it whole.
+    from django.core.cache import cache
+
+    monkeypatch.setattr(PerTokenThrottle, "THROTTLE_RATES", {"token": "2/minute"})
+    client = api(people["lead"])
+    assert client.get(url("api:inspection", inspection)).status_code == 200
     cache.clear()
+    assert client.get(url("api:inspection", inspection)).status_code == 200
+    cache.clear()
+    assert client.get(url("api:inspection", inspection)).status_code == 429
 
 
 def test_the_schema_is_valid_openapi_3_and_covers_every_api_route(people: dict[str, User]) -> None:

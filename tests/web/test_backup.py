@@ -39,6 +39,13 @@ template.add_paragraph("{{{{title}}}}")
 template.save(work / "house.docx")
 template_upload(actor="test", inspection=Inspection.objects.get(reference="JI-B"),
                 path=work / "house.docx", file_name="house.docx")
+# A document the partnership sent (kept in the attachments folder's partnership/).
+from scrutiny.web.evidence.services import Upload
+from scrutiny.web.partnership.services import sent_document_create
+sent = work / "minutes.pdf"
+sent.write_bytes(b"%PDF-1.4\\n" + b"case conference minutes " * 300 + b"\\n%%EOF\\n")
+sent_document_create(actor="test", inspection=Inspection.objects.get(reference="JI-A"),
+                     kind="document", title="Minutes", upload=Upload(path=sent, file_name="minutes.pdf"))
 """
 
 
@@ -70,11 +77,15 @@ def exports(data_dir: Path) -> dict[str, bytes]:
     return out
 
 
-def file_hashes(data_dir: Path) -> dict[str, str]:
+def file_hashes(data_dir: Path) -> dict[str, tuple[str, str]]:
+    """Every stored file's sha256 and permissions (children's data: the owner's only)."""
     return {
-        str(p.relative_to(data_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+        str(p.relative_to(data_dir)): (
+            hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder",
+            oct(p.stat().st_mode & 0o777),
+        )
         for folder in ("attachments", "report-templates")
-        for p in sorted((data_dir / folder).glob("*"))
+        for p in sorted((data_dir / folder).rglob("*"))
     }
 
 
@@ -110,7 +121,7 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     archive = work / "site.tar.gz"
     done = run(data, SCRUTINY, "backup", str(archive))
-    assert "Backed up the sqlite database and 5 files" in done.stdout
+    assert "Backed up the sqlite database and 6 files" in done.stdout
     assert archive.stat().st_mode & 0o777 == 0o600  # children's data: the owner's only
     return {"work": work, "data": data, "archive": archive}
 
@@ -120,7 +131,9 @@ def test_it_restores_a_backup_into_an_empty_installation_identically(
 ) -> None:
     original, archive = installation["data"], installation["archive"]
     before_exports, before_files = exports(original), file_hashes(original)
-    assert len(before_files) == 5  # four attachments and the Word template
+    # Four attachments, the partnership's document (in its folder) and the Word template.
+    assert sum(h != "folder" for h, _ in before_files.values()) == 6
+    assert "attachments/partnership" in before_files
     names = tarfile.open(archive).getnames()
     assert names[0] == "manifest.json" and names[-1] == "manifest.sha256"
     assert "database/scrutiny.sqlite3" in names

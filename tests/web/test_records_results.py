@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 import scrutiny.core.methodology as methodology
 from scrutiny.web.audit.models import AuditEvent
+from scrutiny.web.audit.services import audit_record
 from scrutiny.web.inspections.models import Inspection, Membership, Role
 from scrutiny.web.records.exports import safe_cell
 from scrutiny.web.records.models import Rating, RecordReading
@@ -80,6 +81,8 @@ def test_it_shows_the_limiter_live_from_the_engine_and_its_sensitivity(
     assert '<th scope="row">R-1</th><td>Weak</td>' not in results(client_for("inspector"), scored)
     # Live: a new weak reading changes the figure on the next request.
     Rating.objects.filter(reading__record="R-3").update(value=1)
+    # Audited as the service recording it would be (house rules: the pages count them).
+    audit_record(actor="test", inspection=scored, action="change", object_type="x", summary="x")
     assert "3 of 4 readings (75.0%)" in results(client_for("lead"), scored)
 
 

@@ -18,11 +18,13 @@ from scrutiny.core.signoff import Freeze, recompute_matches
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.evaluations.models import Moderation
 from scrutiny.web.evidence.models import EvidenceAttachment
-from scrutiny.web.evidence.services import attachment_add
+from scrutiny.web.evidence.services import Upload, attachment_add
 from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.inspections.services import StaleEdit
 from scrutiny.web.jobs.services import run_ready_jobs
+from scrutiny.web.partnership.models import SentDocument
+from scrutiny.web.partnership.services import sent_document_create, sent_document_path
 from scrutiny.web.records.models import Assignment, RecordReading, SampledRecord
 from scrutiny.web.reports import selectors as report_selectors
 from scrutiny.web.reports.models import Report
@@ -105,6 +107,16 @@ def signed_off_and_published(
     attachment_add(
         actor="test", evidence=inspection.evidence.first(), path=staged, file_name="minutes.pdf"
     )
+    # A document the partnership sent (kept apart from evidence until accepted).
+    sent = tmp_path / "plan.pdf"
+    sent.write_bytes(b"%PDF-1.4\nthe child's plan, as the partnership sent it\n%%EOF\n")
+    sent_document_create(
+        actor="test",
+        inspection=inspection,
+        kind="document",
+        title="A child's plan",
+        upload=Upload(path=sent, file_name="plan.pdf"),
+    )
     published(inspection, days_ago=800)  # past every keep time of the default policy
     return inspection
 
@@ -120,6 +132,8 @@ def test_it_erases_what_is_due_and_keeps_the_report_and_evaluations(
         SurveyResponse.objects.filter(inspection=inspection).values_list("respondent", flat=True)
     )
     stored = Path(settings.ATTACHMENTS_DIR) / EvidenceAttachment.objects.get().stored_name
+    sent = sent_document_path(SentDocument.objects.get())
+    assert sent.exists()
     frozen_before = Moderation.objects.get(inspection=inspection).freeze
     before = outputs(inspection)
     assert {d.kind for d in erasures_due()} == set(Kind.values)
@@ -163,6 +177,7 @@ def test_it_erases_what_is_due_and_keeps_the_report_and_evaluations(
     # The other inspection, not published, keeps everything.
     assert Answer.objects.filter(item="anything_else").exclude(value=None).exists()
     assert not EvidenceAttachment.objects.exists() and not stored.exists()
+    assert not SentDocument.objects.exists() and not sent.exists()
     for record in sorted(records)[:3]:  # only the append-only audit trail still names it
         left = subject_access(identifier=record)
         assert {m.what.split(" of ")[0] for m in left if m.inspection == "JI-A"} <= {"Audit event"}
@@ -178,7 +193,10 @@ def test_it_erases_what_is_due_and_keeps_the_report_and_evaluations(
     page = (
         client_for("lead").get(reverse("inspections:home", args=[inspection.pk])).content.decode()
     )
-    assert "Personal data erased" in page and "Evidence attachments (1 files removed" in page
+    assert "Personal data erased" in page
+    assert "Evidence attachments (2 files removed (1 kB), 1 document the partnership" in page
+    drafts = events.get(object_id="drafts").summary
+    assert "(1 month after publication): 1 unfinished reading emptied" in drafts
     assert erasures_due() == [] and erasure_enqueue_if_due() is None
 
 
@@ -242,6 +260,11 @@ def test_subject_access_lists_every_item_mentioning_a_record_id(
     note = inspection.evidence.first()
     note.text = f"Record {record} shows a late chronology."
     note.save()
+    sent = SentDocument.objects.create(
+        inspection=inspection, kind="document", title=f"Chronology of {record}",
+        file_name="chronology.pdf", stored_name="x.pdf", content_type="application/pdf",
+        size=1, sha256="0" * 64,
+    )  # fmt: skip
     page = (
         client_for("admin")
         .get(reverse("retention:subject_access"), {"record": record})
@@ -260,6 +283,7 @@ def test_subject_access_lists_every_item_mentioning_a_record_id(
     for reading in readings.filter(inspection=inspection):
         assert f"Record reading {reading.position}" in whats
     assert f"Evidence note {note.ident}" in whats
+    assert f"Document the partnership sent: {sent.title}" in whats
     # A longer id that starts the same is not a mention.
     assert all(m.excerpt for m in mentions) and subject_access(identifier=record[:-1]) == []
     event = AuditEvent.objects.get(object_type="subject_access")

@@ -13,6 +13,10 @@ found by reading every `scrutiny/web/*/services.py`:
 - `test_nothing_is_written_when_the_audit_row_cannot_be` makes the database refuse every
   audit insert (a real trigger, on SQLite and PostgreSQL) and checks the service changed
   no row at all: the change and its audit row commit together or not at all.
+- `test_a_change_to_the_engines_data_changes_the_inspections_data_version` checks that a
+  service which changes what the engine reads also moves the inspection's data version,
+  which the evaluation pages key their kept bundle by (web/inspections/versioned.py): an
+  audit row of a kind wrongly listed in NOT_ENGINE_DATA fails it.
 """
 
 import ast
@@ -50,7 +54,9 @@ from scrutiny.web.evaluations.models import (
 )
 from scrutiny.web.evidence import services as evidence
 from scrutiny.web.inspections import services as inspections
+from scrutiny.web.inspections.bundle_io import inspection_bundle_data
 from scrutiny.web.inspections.models import Inspection, Membership, Role
+from scrutiny.web.inspections.versioned import inspection_data_version
 from scrutiny.web.jobs.services import run_ready_jobs
 from scrutiny.web.partnership import selectors as partnership_selectors
 from scrutiny.web.partnership import services as partnership
@@ -962,6 +968,16 @@ def _(c: Ctx) -> Callable[[], Any]:
     return run_ready_jobs
 
 
+@case("surveys.survey_imports_end_stopped", "Nothing imported from lime.csv: the import stopped")
+def _(c: Ctx) -> Callable[[], Any]:
+    job = uploaded(c)
+    surveys.survey_import_start(actor=c.people["lead"], job=job)
+    job.refresh_from_db()
+    job.job.status = "failed"  # its worker died on the last attempt
+    job.job.save()
+    return surveys.survey_imports_end_stopped
+
+
 @case("surveys.survey_responses_add", "Added 2 responses to the survey of children")
 def _(c: Ctx) -> Callable[[], Any]:
     from scrutiny.core.surveys import Entry
@@ -1328,6 +1344,23 @@ def test_nothing_is_written_when_the_audit_row_cannot_be(name: str, ctx: Ctx) ->
     after = database_state()
     changed = [label for label in before if before[label] != after[label]]
     assert not changed, f"{name} changed {changed} although its audit row was refused"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_change_to_the_engines_data_changes_the_inspections_data_version(
+    name: str, ctx: Ctx
+) -> None:
+    _, prepare = CASES[name]
+    act = prepare(ctx)
+    before = {
+        i.pk: (inspection_data_version(inspection=i), inspection_bundle_data(inspection=i))
+        for i in Inspection.objects.all()
+    }
+    act()
+    for inspection in Inspection.objects.filter(pk__in=before):
+        version, data = before[inspection.pk]
+        if inspection_bundle_data(inspection=inspection) != data:
+            assert inspection_data_version(inspection=inspection) > version, name
 
 
 def test_a_case_summary_is_a_real_prefix() -> None:

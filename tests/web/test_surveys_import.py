@@ -503,6 +503,58 @@ def test_a_staged_file_gone_missing_ends_the_import_with_no_internals_shown(
     assert job.job.status == "failed"
 
 
+def test_an_import_whose_worker_died_on_its_last_attempt_leaves_nothing(
+    client_for: Any, inspection: Inspection
+) -> None:
+    """The worker was killed while storing, and again on the retry: the sweep ends the
+    import as failed and deletes the rows its store had left pending, and its file."""
+    import os
+    import subprocess
+    import sys
+
+    from django_tasks_db.models import DBTaskResult
+
+    from scrutiny.web.jobs.models import Job
+    from scrutiny.web.jobs.tasks import sweep
+
+    lead = client_for("lead")
+    upload(lead, inspection, "lime.csv", csv_bytes(lime_rows()))
+    imp = SurveyImport.objects.get()
+    assert imp.status == SurveyImport.Status.READY
+    current = sorted(SurveyResponse.objects.values_list("pk", flat=True))
+    # Confirmed, queued, not run: the worker takes it.
+    url = reverse("surveys:import_preview", args=[inspection.pk, imp.pk])
+    lead.post(url, {"action": "import"})
+    imp.refresh_from_db()
+    assert imp.status == SurveyImport.Status.IMPORTING and any(_uploads().iterdir())
+    # What its killed store left: a batch of rows written, still pending.
+    left = SurveyResponse.objects.create(
+        inspection=inspection, position=9999, survey=SURVEY, respondent="C-77",
+        survey_import=imp, pending=True,
+    )  # fmt: skip
+    Answer.objects.create(response=left, item="feel_safe", value="yes")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    Job.objects.filter(pk=imp.job_id).update(
+        status="running", attempts=2, max_attempts=2, worker=f"{os.uname().nodename}:{dead}"
+    )
+    DBTaskResult.objects.filter(status="READY").update(status="RUNNING")
+
+    sweep.call()
+    assert Job.objects.get(pk=imp.job_id).status == "failed"
+    assert not SurveyResponse.objects.filter(survey_import=imp).exists()
+    assert not Answer.objects.filter(response_id=left.pk).exists()
+    assert sorted(SurveyResponse.objects.values_list("pk", flat=True)) == current
+    imp.refresh_from_db()
+    assert (imp.status, imp.staged_name, imp.problems) == (SurveyImport.Status.FAILED, "", [])
+    assert not any(_uploads().iterdir())
+    page = lead.get(reverse("surveys:import", args=[inspection.pk, imp.pk])).content.decode()
+    assert "The import stopped before it finished" in page and "Correct the file" not in page
+    assert AuditEvent.objects.filter(
+        object_type="survey_import", object_id=str(imp.pk), summary__contains="stopped before"
+    ).exists()
+
+
 def test_the_import_history_names_who_uploaded_by_full_name(
     client_for: Any, people: dict[str, Any], inspection: Inspection
 ) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from scrutiny.web.audit.models import AuditEvent
+from scrutiny.web.audit.services import audit_record
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.surveys.models import Answer, SurveyResponse
 
@@ -28,6 +29,11 @@ def replace_responses(inspection: Inspection, answers: list[tuple[str | None, st
             care_group=group,
         )
         Answer.objects.create(response=response, item="feel_safe", value=value)
+    # Written here without a service, so audited here as a service would: the pages see
+    # a change to the engine's data by its audit row (web/inspections/versioned.py).
+    audit_record(
+        actor="test", inspection=inspection, action="import", object_type="x", summary="test"
+    )
 
 
 # 40 answers: 3 children say "no" (a small count), 2 of them in residential care.

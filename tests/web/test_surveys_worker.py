@@ -81,11 +81,29 @@ def _writing(data_dir: Path) -> bool:
         db.close()
 
 
-def _wait_until_storing(data_dir: Path, import_id: int, worker: subprocess.Popen[bytes]) -> None:
+def _pending(data_dir: Path, import_id: int) -> int:
+    """Rows the import's store has committed so far, pending (read by no page)."""
+    sql = (
+        "select count(*) from surveys_surveyresponse "
+        f"where survey_import_id={import_id} and pending=1"
+    )
+    return int(_query(data_dir, sql)[0][0])
+
+
+def _wait_until_storing(
+    data_dir: Path, import_id: int, worker: subprocess.Popen[bytes], *, pending: int = 0
+) -> None:
+    """Until the worker is inside a storing transaction, with at least ``pending`` rows
+    of earlier batches already committed (a kill then falls in the middle of the store)."""
     for _ in range(3000):
         assert worker.poll() is None, "the worker stopped"
         phase = _query(data_dir, f"select phase from surveys_surveyimport where id={import_id}")
-        if phase and phase[0][0].startswith("Saving") and _writing(data_dir):
+        if (
+            phase
+            and phase[0][0].startswith("Saving")
+            and _pending(data_dir, import_id) >= pending
+            and _writing(data_dir)
+        ):
             return
         time.sleep(0.01)
     raise AssertionError("the import never started storing")
@@ -120,13 +138,15 @@ def test_a_worker_killed_mid_import_leaves_no_rows_and_the_import_is_retried(
     written = f"select count(*) from surveys_surveyresponse where survey_import_id={import_id}"
     worker = _worker(installation)
     try:
-        _wait_until_storing(installation, import_id, worker)
+        # Killed in the middle: two of the five batches are written, the third is being.
+        _wait_until_storing(installation, import_id, worker, pending=ROWS * 2 // 5)
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
     finally:
         if worker.poll() is None:
             worker.kill()
     assert _query(installation, stored) == [(0,)]
+    assert _pending(installation, import_id) >= ROWS * 2 // 5  # written, read by no page
     assert _query(installation, f"select status, attempts from jobs_job where id={job_id}") == [
         ("running", 1)
     ]

@@ -7,8 +7,9 @@ The archive is a gzip-compressed tar holding, in this order:
   engine, and every other part with its size and sha256;
 - ``database/scrutiny.sqlite3`` (SQLite's online backup API: a consistent copy while the
   site runs) or ``database/scrutiny.pgdump`` (``pg_dump --format=custom``);
-- ``attachments/<stored name>`` and ``report-templates/<stored name>``: every file the
-  database refers to;
+- ``attachments/<stored name>``, ``attachments/partnership/<stored name>`` (documents
+  the partnership sent) and ``report-templates/<stored name>``: every file the database
+  refers to;
 - ``manifest.sha256``: the sha256 of manifest.json, written last, so an archive cut short
   anywhere lacks it.
 
@@ -84,10 +85,15 @@ def _file_dirs() -> dict[str, Path]:
 def _referenced_files() -> dict[str, set[str]]:
     """The stored names the database refers to, per folder: what a restore needs."""
     from scrutiny.web.evidence.models import EvidenceAttachment
+    from scrutiny.web.partnership.models import SentDocument
     from scrutiny.web.reports.models import ReportTemplate
 
     return {
-        "attachments": set(EvidenceAttachment.objects.values_list("stored_name", flat=True)),
+        "attachments": set(EvidenceAttachment.objects.values_list("stored_name", flat=True))
+        | {
+            f"partnership/{name}"  # as partnership.services.sent_documents_dir keeps them
+            for name in SentDocument.objects.values_list("stored_name", flat=True)
+        },
         "report-templates": set(ReportTemplate.objects.values_list("stored_name", flat=True)),
     }
 
@@ -353,11 +359,13 @@ def backup_restore(source: Path) -> dict[str, Any]:
                     if folder == "database":
                         target = work / name
                     else:
-                        directory = _file_dirs()[folder]
-                        directory.mkdir(parents=True, exist_ok=True)
-                        target = directory / name
+                        target = _file_dirs()[folder] / name
+                        # Children's data: folders and files the owner's only, as the
+                        # services that store them keep them.
+                        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                     partial = target.with_name(f".{target.name}.restoring")
-                    with partial.open("wb") as out:
+                    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                    with os.fdopen(descriptor, "wb") as out:
                         shutil.copyfileobj(data, out, CHUNK)
                     os.replace(partial, target)
                     written.append(target)

@@ -355,8 +355,6 @@ def outside_web_root(directory: Path, variable: str) -> Path:
 
 outside_web_root(ATTACHMENTS_DIR, "SCRUTINY_ATTACHMENTS_DIR")
 outside_web_root(REPORT_TEMPLATES_DIR, "SCRUTINY_REPORT_TEMPLATES_DIR")
-# Survey imports run in a thread that writes its progress to the database; tests that
-# use one database transaction run them inline instead.
 
 # Background jobs (scrutiny.web.jobs): Django's tasks API, database backend, run by
 # `manage.py db_worker`. Staged uploads and built files live outside the web root.
@@ -371,7 +369,22 @@ JOBS_ORPHAN_AFTER_SECONDS = env_int("SCRUTINY_JOBS_ORPHAN_AFTER_SECONDS", 3600)
 JOBS_OUTPUT_KEEP_SECONDS = env_int("SCRUTINY_JOBS_OUTPUT_KEEP_SECONDS", 86400)
 JOBS_SWEEP_EVERY_SECONDS = env_int("SCRUTINY_JOBS_SWEEP_EVERY_SECONDS", 900)
 # Further work the periodic sweep does (dotted paths of functions without arguments).
-JOBS_SWEEP_HOOKS: list[str] = ["scrutiny.web.retention.services.erasure_enqueue_if_due"]
+JOBS_SWEEP_HOOKS: list[str] = [
+    # Survey imports whose job failed for good: their pending rows and file go.
+    "scrutiny.web.surveys.services.survey_imports_end_stopped",
+    "scrutiny.web.retention.services.erasure_enqueue_if_due",
+]
+
+# Each process keeps its own cache ("default"); what every process and app server must
+# agree on lives in the database ("shared"): the API's rate limit per token, which four
+# workers each counting alone would let through four times over.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "scrutiny_shared_cache",
+    },
+}
 
 # The REST API (scrutiny.web.api): personal tokens only, JSON only (no browsable API, whose
 # pages need inline scripts), cursor pages, and a rate limit per token.

@@ -9,6 +9,16 @@ class AppendOnly(Exception):
     pass
 
 
+# Audited changes to rows the evaluation engine never reads: left out of an inspection's
+# data version (web/inspections/versioned.py). tests/web/test_service_audit.py proves
+# that every service whose change the engine reads moves the version.
+NOT_ENGINE_DATA = (
+    "reading_draft",  # a reader's draft joins the engine's data when submitted
+    "report_comment",  # the partnership's comments are kept out of the bundle (ADR 9)
+)
+READS = ("view", "export")
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):  # type: ignore[no-untyped-def]
         raise AppendOnly("audit events are never changed")
@@ -60,7 +70,16 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["inspection", "-at"], name="audit_inspection_at")]
+        indexes = [
+            models.Index(fields=["inspection", "-at"], name="audit_inspection_at"),
+            # Counts an inspection's changes to the engine's data without reading its
+            # (far more numerous) reads: see web/inspections/versioned.py.
+            models.Index(
+                fields=["inspection", "id"],
+                condition=~models.Q(action__in=READS) & ~models.Q(object_type__in=NOT_ENGINE_DATA),
+                name="audit_inspection_changes",
+            ),
+        ]
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not self._state.adding:

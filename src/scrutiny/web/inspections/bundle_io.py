@@ -27,6 +27,7 @@ from scrutiny.web.evaluations.models import (
 )
 from scrutiny.web.evidence.models import Evidence, EvidenceIndicator, EvidenceQuestion
 from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.inspections.versioned import kept_for_version
 from scrutiny.web.planner import refresh_planner_statistics
 from scrutiny.web.records.models import Rating, RecordReading
 from scrutiny.web.reports.bundle_rows import report_rows_create, report_section_data
@@ -176,18 +177,25 @@ def _create_rows(bundle: Bundle) -> Inspection:
 def inspection_bundle(*, inspection: Inspection) -> Bundle:
     """The stored inspection as a validated bundle, in a fixed number of queries.
 
-    The rows are read on every call; only validating them into a Bundle (most of the
-    cost) is skipped when exactly the same data was validated before. The cache is keyed
-    by a digest of the data itself, so any write gives a new key: it can never return a
-    stale bundle. Callers treat the bundle as read-only (none assigns to one), which is
-    what makes sharing it between requests safe.
+    Neither read nor validated again while the inspection's data is unchanged
+    (versioned.py says how a change is known). Callers treat the bundle as read-only
+    (none assigns to one), which is what makes sharing it between requests safe.
     """
-    return parsed_bundle(inspection_bundle_data(inspection=inspection), inspection.programme)
+
+    def build() -> Bundle:
+        return parsed_bundle(inspection_bundle_data(inspection=inspection), inspection.programme)
+
+    try:
+        programme = load_programme(inspection.programme)
+    except UnknownProgramme:  # validating the data says what is wrong
+        return build()
+    return kept_for_version(inspection=inspection, programme=programme, name="bundle", build=build)
 
 
 def parsed_bundle(data: dict[str, Any], programme_id: str) -> Bundle:
     """`data` validated into a Bundle, or the Bundle validated from exactly the same data
-    before (see `inspection_bundle`); raises BundleInvalid as `parse_bundle` does."""
+    before (keyed by a digest of the data itself, so it is never stale); raises
+    BundleInvalid as `parse_bundle` does."""
     try:
         key = hashlib.blake2b(orjson.dumps(data), digest_size=20).digest()
         # Validation reads the programme too: a reloaded programme is a new object.

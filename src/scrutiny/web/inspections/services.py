@@ -166,7 +166,9 @@ def _last_lead(membership: Membership) -> bool:
 def membership_role_change(
     *, actor: Any, inspection: Inspection, membership_id: int, role: str
 ) -> Membership:
-    """Give a team member another role; an inspection keeps at least one lead inspector."""
+    """Give a team member another role; an inspection keeps at least one lead inspector.
+    Nobody changes their own role: an administrator given a small part by another
+    administrator would otherwise make themself lead inspector (membership_add's rule)."""
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update()
@@ -176,6 +178,10 @@ def membership_role_change(
         before = membership.role
         if before == role:
             return membership
+        if acting_user(actor) is not None and acting_user(actor).pk == membership.user_id:
+            raise Refused(
+                ["You cannot change your own role: ask another administrator or lead inspector."]
+            )
         if _last_lead(membership):
             raise Refused(
                 [

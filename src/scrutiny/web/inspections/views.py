@@ -127,7 +127,7 @@ def inspection_home_view(request: HttpRequest, inspection: Inspection) -> HttpRe
             if roles.PROGRESS in can and roles.MANAGE_TEAM not in can
             else None,
             "actions": next_actions(
-                user=request.user, inspection=inspection, evaluations=evaluations
+                user=request.user, inspection=inspection, evaluations=evaluations, timeline=timeline
             ),
             "progress": progress,
             "programme": load_programme(inspection.programme),

@@ -36,6 +36,7 @@ from scrutiny.core.statistics import agreed_readings
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.bundle_io import inspection_bundle_data, parsed_bundle
 from scrutiny.web.inspections.models import Inspection, Membership
+from scrutiny.web.inspections.versioned import kept_for_version
 from scrutiny.web.records.models import Assignment, Rating, RecordReading, SampledRecord
 
 
@@ -327,16 +328,32 @@ def _engine_bundle(*, inspection: Inspection, programme: Programme) -> Bundle:
     """The stored inspection as the engine reads it. Ratings of items the current
     programme no longer has (readings made under an earlier version) are left out:
     no statistic can refer to them, and the bundle would refuse them."""
-    data = inspection_bundle_data(inspection=inspection)
-    known = {item.id for item in programme.reading_items}
-    for reading in data["record_readings"]:
-        reading["ratings"] = {k: v for k, v in reading["ratings"].items() if k in known}
-    return parsed_bundle(data, inspection.programme)
+
+    def build() -> Bundle:
+        data = inspection_bundle_data(inspection=inspection)
+        known = {item.id for item in programme.reading_items}
+        for reading in data["record_readings"]:
+            reading["ratings"] = {k: v for k, v in reading["ratings"].items() if k in known}
+        return parsed_bundle(data, inspection.programme)
+
+    return kept_for_version(
+        inspection=inspection, programme=programme, name="engine bundle", build=build
+    )
 
 
 def results_for(*, inspection: Inspection, programme: Programme) -> ResultsPage:
     """Per item, how the agreed readings rate it, overall and by care group; and each
-    reading-share limiter as the engine evaluates it now. A fixed number of queries."""
+    reading-share limiter as the engine evaluates it now. A fixed number of queries,
+    and none but the data version's while the readings are unchanged (read-only)."""
+    return kept_for_version(
+        inspection=inspection,
+        programme=programme,
+        name="record results",
+        build=lambda: _results(inspection=inspection, programme=programme),
+    )
+
+
+def _results(*, inspection: Inspection, programme: Programme) -> ResultsPage:
     readings = stored_readings(inspection=inspection)
     agreed = agreed_of(readings)
     labels = [programme.scale.label(p) for p in range(1, 7)]

@@ -36,6 +36,7 @@ from scrutiny.core.word.template import MAX_INFLATED, check_template
 from scrutiny.web.evidence.models import Evidence, EvidenceQuestion
 from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.inspections.versioned import kept_for_version
 from scrutiny.web.reports.models import (
     Citation,
     Comment,
@@ -359,9 +360,15 @@ def open_comments(*, inspection: Inspection) -> list[Comment]:
 
 def core_report(*, inspection: Inspection) -> CoreReport:
     """The report as the core builds it from the stored inspection: what every download,
-    preview and check (statements without evidence) is made from."""
-    bundle = inspection_bundle(inspection=inspection)
-    return build_report(bundle, load_programme(bundle.programme))
+    preview and check (statements without evidence) is made from. Kept while the
+    inspection's data is unchanged (it is built from the bundle alone, and frozen)."""
+    programme = load_programme(inspection.programme)
+    return kept_for_version(
+        inspection=inspection,
+        programme=programme,
+        name="report",
+        build=lambda: build_report(inspection_bundle(inspection=inspection), programme),
+    )
 
 
 @dataclass(frozen=True)

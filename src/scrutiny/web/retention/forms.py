@@ -13,7 +13,12 @@ class RetentionPolicyForm(forms.Form):
         label=Kind.SURVEYS.label, required=False, min_value=0, max_value=600, help_text=HELP
     )
     attachments = forms.IntegerField(
-        label=Kind.ATTACHMENTS.label, required=False, min_value=0, max_value=600, help_text=HELP
+        label=Kind.ATTACHMENTS.label,
+        required=False,
+        min_value=0,
+        max_value=600,
+        help_text="The files kept with evidence notes and the documents the partnership sent. "
+        + HELP,
     )
     drafts = forms.IntegerField(
         label=Kind.DRAFTS.label, required=False, min_value=0, max_value=600, help_text=HELP

@@ -11,6 +11,7 @@ from scrutiny.web.evaluations.models import Moderation
 from scrutiny.web.evidence.models import Evidence
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.jobs.models import Job
+from scrutiny.web.partnership.models import Action, ActionPlan, SentDocument
 from scrutiny.web.records.models import Assignment, RecordReading, SampledRecord
 from scrutiny.web.reports.models import Comment, Statement
 from scrutiny.web.retention.models import Erasure
@@ -49,8 +50,9 @@ def subject_access(*, identifier: str) -> list[Mention]:
     """Every stored item that mentions a pseudonymous record (or respondent) id.
 
     Rows whose id field is the id, and any free text or kept JSON (reading notes,
-    evidence, answers, report text, comments, the sign-off's copy of the inputs, job
-    results, the audit trail) in which it appears as a whole word.
+    evidence, answers, report text, comments, what the partnership sent and its action
+    plan, the sign-off's copy of the inputs, job results, the audit trail) in which it
+    appears as a whole word.
     """
     identifier = identifier.strip()
     if not identifier:
@@ -104,6 +106,19 @@ def subject_access(*, identifier: str) -> list[Mention]:
         text(row.inspection_id, f"Report statement {row.ident}", "text", row.text)
     for row in Comment.objects.filter(text__icontains=identifier):
         text(row.inspection_id, "Comment on the draft report", "text", row.text)
+    # What the partnership sent and its action plan, in words it chose.
+    for field in ("title", "file_name", "reason"):
+        for row in SentDocument.objects.filter(**{f"{field}__icontains": identifier}):
+            label = field.replace("_", " ")
+            text(row.inspection_id, f"Document the partnership sent: {row.title}", label,
+                 getattr(row, field))  # fmt: skip
+    for row in ActionPlan.objects.filter(review_comments__icontains=identifier):
+        text(row.inspection_id, "Action plan", "link inspector's comments", row.review_comments)
+    for field in ("area", "text", "owner"):
+        for row in Action.objects.filter(**{f"{field}__icontains": identifier}).select_related(
+            "plan"
+        ):
+            text(row.plan.inspection_id, "Action plan", f"action's {field}", getattr(row, field))
     for row in Moderation.objects.filter(freeze__icontains=identifier):
         text(row.inspection_id, "Sign-off", "inputs as signed off", row.freeze)
     for row in Moderation.objects.filter(agreed_snapshot__icontains=identifier):

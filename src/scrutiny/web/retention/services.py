@@ -8,7 +8,8 @@ policy's number of months:
   evaluation meeting's and sign-off's copies of the inputs). The same record gets the same
   new id, so second readings still pair and every statistic is unchanged.
 - surveys: free-text answers (items without options) and respondent ids (``erased-N``).
-- attachments: the files kept with evidence notes, and their rows.
+- attachments: the files kept with evidence notes, and the documents the partnership sent
+  the team (an accepted one was copied into evidence), with their rows.
 - drafts: ratings and notes of readings started but never submitted.
 
 Kept: ratings and answers to closed questions (the aggregates), evidence notes and report
@@ -170,7 +171,7 @@ def inspection_erase(
             object_type="erasure",
             object_id=kind,
             summary=f"Erased {Kind(kind).label.lower()} under the retention policy "
-            f"({months} months after publication): {detail}",
+            f"({_count(months, 'month')} after publication): {detail}",
             after={
                 "kind": kind,
                 "items": items,
@@ -182,6 +183,11 @@ def inspection_erase(
 
 
 # --- each kind ---------------------------------------------------------------------------
+
+
+def _count(n: int, thing: str) -> str:
+    """ "1 month", "12 months": the audit trail and the inspection's page say it so."""
+    return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
 def _pattern(old: str) -> re.Pattern[str]:
@@ -253,7 +259,8 @@ def _erase_readings(inspection: Inspection) -> tuple[int, str]:
         handler=f"{sample_check_run.__module__}.{sample_check_run.__qualname__}",
     ).update(result=None)
     return len(new), (
-        f"{len(new)} record ids replaced in {len(readings)} readings, {notes} reading notes removed"
+        f"{_count(len(new), 'record id')} replaced in {_count(len(readings), 'reading')}, "
+        f"{_count(notes, 'reading note')} removed"
     )
 
 
@@ -291,14 +298,21 @@ def _erase_surveys(inspection: Inspection) -> tuple[int, str]:
 
     _rewrite_inputs(inspection, rewrite)
     return len(responses), (
-        f"{len(responses)} respondent ids replaced, {texts} free-text answers removed"
+        f"{_count(len(responses), 'respondent id')} replaced, "
+        f"{_count(texts, 'free-text answer')} removed"
     )
 
 
 def _erase_attachments(inspection: Inspection) -> tuple[int, str]:
+    from scrutiny.web.partnership.models import SentDocument
+    from scrutiny.web.partnership.services import sent_document_path
+
     attachments = list(EvidenceAttachment.objects.filter(evidence__inspection=inspection))
+    sent = list(SentDocument.objects.filter(inspection=inspection))
     paths = [Path(settings.ATTACHMENTS_DIR) / a.stored_name for a in attachments]
+    paths += [sent_document_path(d) for d in sent]
     EvidenceAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+    SentDocument.objects.filter(pk__in=[d.pk for d in sent]).delete()
 
     def remove_files() -> None:
         for path in paths:
@@ -306,8 +320,12 @@ def _erase_attachments(inspection: Inspection) -> tuple[int, str]:
 
     # The files go once the rows are gone for good; a rolled-back erasure keeps both.
     transaction.on_commit(remove_files)
-    size = sum(a.size for a in attachments)
-    return len(attachments), f"{len(attachments)} files removed ({size // 1024 + (size > 0)} kB)"
+    size = sum(a.size for a in attachments) + sum(d.size for d in sent)
+    files = len(attachments) + len(sent)
+    return files, (
+        f"{_count(files, 'file')} removed ({size // 1024 + (size > 0)} kB), "
+        f"{_count(len(sent), 'document')} the partnership sent among them"
+    )
 
 
 def _erase_drafts(inspection: Inspection) -> tuple[int, str]:
@@ -319,7 +337,7 @@ def _erase_drafts(inspection: Inspection) -> tuple[int, str]:
         assignment.ratings, assignment.notes = {}, {}
         assignment.version += 1
     Assignment.objects.bulk_update(started, ["ratings", "notes", "version"], batch_size=500)
-    return len(started), f"{len(started)} unfinished readings emptied"
+    return len(started), f"{_count(len(started), 'unfinished reading')} emptied"
 
 
 # --- the job ----------------------------------------------------------------------------

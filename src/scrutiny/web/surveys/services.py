@@ -49,6 +49,7 @@ from scrutiny.web.audit.services import audit_record
 from scrutiny.web.evaluations.selectors import ensure_inputs_editable, inputs_lock_reasons
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
+from scrutiny.web.jobs.models import Job
 from scrutiny.web.jobs.services import job_enqueue, job_handler, job_progress
 from scrutiny.web.planner import refresh_planner_statistics
 from scrutiny.web.surveys.models import Answer, RememberedMapping, SurveyImport, SurveyResponse
@@ -724,6 +725,43 @@ def _delete_pending(rows: Any) -> None:
             Answer.objects.filter(response_id__in=ids).delete()
             SurveyResponse.objects.filter(pk__in=ids, pending=True).delete()
         _let_others_write()
+
+
+def survey_imports_end_stopped() -> int:
+    """End every import whose running step's job failed for good (its worker was killed
+    on the last attempt too): delete the rows its killed store left pending (respondent
+    ids and answers no page reads, but still children's data on disk) and its file, and
+    mark it failed without problems (the page says it stopped; nothing was stored). The
+    periodic sweep runs this after recovering the jobs of dead workers."""
+    stopped = SurveyImport.objects.filter(
+        status__in=[Status.INSPECTING, Status.SCANNING, Status.IMPORTING],
+        job__status=Job.Status.FAILED,
+    ).select_related("inspection", "created_by")
+    ended = 0
+    for imp in stopped:
+        _delete_pending(SurveyResponse.objects.filter(survey_import=imp, pending=True))
+        with transaction.atomic():
+            SurveyImport.objects.filter(pk=imp.pk).update(
+                status=Status.FAILED,
+                phase="",
+                problems=[],
+                staged_name="",
+                sample=None,
+                finished_at=timezone.now(),
+                updated_at=timezone.now(),
+            )
+            audit_record(
+                actor=None,
+                inspection=imp.inspection,
+                action=AuditEvent.Action.IMPORT,
+                object_type="survey_import",
+                object_id=imp.pk,
+                summary=f"Nothing imported from {imp.file_name[:100]}: the import stopped "
+                "before it finished (its worker stopped) and was not retried again",
+            )
+        _discard_file(imp)
+        ended += 1
+    return ended
 
 
 def _fail(imp: SurveyImport, exc: SurveyImportError) -> None:

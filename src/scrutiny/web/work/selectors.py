@@ -153,17 +153,22 @@ def _partnership_actions(*, user: Any, inspection: Inspection, can: frozenset[st
     return actions
 
 
+_UNREAD = object()
+
+
 def next_actions(
     *,
     user: Any,
     inspection: Inspection,
     evaluations: list[dict[str, Any]] | None = None,
     on: date | None = None,
+    timeline: Any = _UNREAD,
 ) -> list[Action]:
     """The next things this person's role has to do in this inspection, most pressing first.
 
     `evaluations` are the home page's rows from the core's evaluation, for their pending
-    reasons (the web layer never recomputes them).
+    reasons (the web layer never recomputes them); `timeline`, the page's own
+    timeline_for (None without a plan), so that it is not read twice.
     """
     can: frozenset[str] = inspection.viewer_permissions  # type: ignore[attr-defined]
     pk = inspection.pk
@@ -255,7 +260,8 @@ def next_actions(
                 )
             )
     if roles.VIEW_PLAN in can:
-        timeline = timeline_for(inspection=inspection, on=on)
+        if timeline is _UNREAD:
+            timeline = timeline_for(inspection=inspection, on=on)
         if timeline is not None:
             actions += _stage_actions(inspection, timeline, roles.EDIT_PLAN in can)
     actions += _partnership_actions(user=user, inspection=inspection, can=can)

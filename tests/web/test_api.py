@@ -22,6 +22,7 @@ from scrutiny.web.api.services import api_token_create
 from scrutiny.web.api.throttling import PerTokenThrottle
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.evidence.models import Evidence
+from scrutiny.web.evidence.selectors import SEARCH_WORDS_MAX
 from scrutiny.web.inspections.bundle_io import inspection_bundle
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.reports.models import Comment, Report, Statement
@@ -230,6 +231,12 @@ def test_it_refuses_bad_evidence_naming_the_field_and_stores_nothing(
     assert set(missing.json()) == {"source", "text", "kind"}
     long_search = client.get(url("api:evidence", inspection), {"q": "word " * 70})
     assert long_search.status_code == 400 and "at most" in long_search.json()["q"][0]
+    # The evidence page's bound, not one of the API's own.
+    words = " ".join(f"w{n}" for n in range(SEARCH_WORDS_MAX))
+    assert client.get(url("api:evidence", inspection), {"q": words}).status_code == 200
+    one_more = client.get(url("api:evidence", inspection), {"q": f"{words} w"})
+    assert one_more.status_code == 400
+    assert f"at most {SEARCH_WORDS_MAX} words" in one_more.json()["q"][0]
     assert Evidence.objects.count() == before
 
 

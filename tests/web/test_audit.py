@@ -299,3 +299,23 @@ def test_it_describes_any_json_an_event_may_hold(value: Any) -> None:
     if isinstance(value, dict):
         for key in value:
             assert f"{key}: " in text
+
+
+def test_it_names_people_on_the_trail_page_by_full_name(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    lead = people["lead"]
+    lead.first_name, lead.last_name = "Lesley", "Lead"
+    lead.save()
+    inspection_update(
+        actor=lead,
+        inspection_id=inspection.pk,
+        expected_version=inspection.version,
+        changes={"phase": "fieldwork"},
+    )
+    page = client_for("assurer").get(reverse("audit:list", kwargs={"inspection_id": inspection.pk}))
+    html = page.content.decode()
+    assert "<td>Lesley Lead (lead)</td>" in html
+    assert "<td>lead</td>" not in html
+    # Someone without a name set, or an import's actor, keeps what the trail stored.
+    assert "<td>test</td>" in html

@@ -406,7 +406,7 @@ def verifies(inspection: Inspection) -> bool:
 
 
 def test_the_fingerprint_verifies_after_every_change_still_permitted_after_sign_off(
-    people: dict[str, Any], inspection: Inspection, client_for: Any
+    people: dict[str, Any], inspection: Inspection, client_for: Any, tmp_path: Path
 ) -> None:
     cite_everything(inspection, people["inspector"])
     agree(inspection, people)
@@ -452,6 +452,17 @@ def test_the_fingerprint_verifies_after_every_change_still_permitted_after_sign_
         plain=statement.plain,
         evidence_ids=[],
     )
+    # A reading kept as a draft, and a survey file uploaded but not imported, are not
+    # inputs until submitted or imported (both refused while signed off).
+    a = assignment(inspection, people)
+    records.reading_save(
+        actor=inspector,
+        assignment=a,
+        expected_version=a.version,
+        ratings={"immediate_response": 1},
+        notes={"immediate_response": "A draft"},
+    )
+    surveys.survey_import_cancel(actor=lead, job=uploaded(inspection, people, tmp_path))
     # Nor are the inspection's own details; its edit form has no evaluation input left.
     inspection_update(
         actor=lead,
@@ -549,3 +560,21 @@ def test_people_are_shown_by_full_name_and_an_unagreed_proposal_is_not_called_fi
     assert "Lesley Lead" in moderation
     page = client_for("assurer").get(url).content.decode()
     assert '<td data-figure="status">Agreed at the evaluation meeting</td>' in page
+
+
+def test_the_survey_import_page_is_read_only_with_the_reason_while_locked(
+    people: dict[str, Any], inspection: Inspection, client_for: Any, tmp_path: Path
+) -> None:
+    job = uploaded(inspection, people, tmp_path)
+    cite_everything(inspection, people["inspector"])
+    agree(inspection, people)
+    before = engine_inputs(inspection)
+    url = reverse("surveys:import_preview", args=[inspection.pk, job.pk])
+    lead = client_for("lead")
+    page = lead.get(url).content.decode()
+    assert "Read only." in page and "reopen them, giving a reason, to change them" in page
+    assert 'value="import"' not in page and 'value="cancel"' in page
+    # A form sent from an older page is still refused by the service, and says why.
+    sent = lead.post(url, {"action": "import"}, follow=True)
+    assert "Nothing was imported." in sent.content.decode()
+    assert engine_inputs(inspection) == before

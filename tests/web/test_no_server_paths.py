@@ -107,6 +107,7 @@ BROKEN = {
         ("surveys:upload", "export", "lead"),
         ("reports:template", "template", "lead"),
         ("evidence:create", "attachments", "lead"),
+        ("partnership:send", "file", "partner"),
     ],
 )
 def test_no_refusal_of_a_broken_file_names_a_server_path(
@@ -126,6 +127,8 @@ def test_no_refusal_of_a_broken_file_names_a_server_path(
     data: dict[str, Any] = {field: SimpleUploadedFile(name, BROKEN[name])}
     if url_name == "evidence:create":
         data |= {"source": "meeting", "text": "A note.", "kind": "strength"}
+    if url_name == "partnership:send":
+        data |= {"kind": "document", "title": "Minutes"}
     client = client_for(persona)
     response = client.post(reverse(url_name, kwargs=kwargs), data)
     assert response.status_code < 500

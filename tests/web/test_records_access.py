@@ -75,3 +75,21 @@ def test_nobody_sees_a_draft_but_its_reader(
             page = client_for(persona).get(reverse(name, kwargs={"inspection_id": inspection.pk}))
             assert "Draft thoughts" not in page.content.decode(), (persona, name)
         assert client_for(persona).get(url).status_code == 404
+
+
+def test_it_names_readers_by_full_name_on_the_reading_pages(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    from scrutiny.web.records.models import RecordReading
+
+    inspector = people["inspector"]
+    inspector.first_name, inspector.last_name = "Ines", "Inspector"
+    inspector.save()
+    reading = RecordReading.objects.filter(inspection=inspection).order_by("id").first()
+    assert reading is not None
+    RecordReading.objects.filter(pk=reading.pk).update(reader="inspector")
+    lead = client_for("lead")
+    listed = lead.get(reverse("records:list", args=[inspection.pk])).content.decode()
+    assert "<td>Ines Inspector</td>" in listed and "<td>inspector</td>" not in listed
+    detail = lead.get(reverse("records:detail", args=[inspection.pk, reading.pk]))
+    assert f"Record {reading.record}, read by Ines Inspector" in detail.content.decode()

@@ -128,3 +128,17 @@ def test_e_mail_goes_to_the_console_in_development_and_by_smtp_in_production(
         "scrutiny@example.org",
         "https://scrutiny.example",
     ]
+
+
+def test_it_depends_on_no_history_package_it_does_not_use() -> None:
+    # ADR 3: the audit table written by the services is the one record of changes;
+    # django-simple-history was listed but never used (issue 11, item 6).
+    import tomllib
+
+    from django.conf import settings
+
+    pyproject = Path(__file__).parents[2] / "pyproject.toml"
+    project = tomllib.loads(pyproject.read_text())["project"]
+    listed = [*project["dependencies"], *sum(project.get("optional-dependencies", {}).values(), [])]
+    assert not [d for d in listed if "simple-history" in d.lower()]
+    assert not [a for a in settings.INSTALLED_APPS if "simple_history" in a]

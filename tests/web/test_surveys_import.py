@@ -553,3 +553,15 @@ def test_an_import_whose_worker_died_on_its_last_attempt_leaves_nothing(
     assert AuditEvent.objects.filter(
         object_type="survey_import", object_id=str(imp.pk), summary__contains="stopped before"
     ).exists()
+
+
+def test_the_import_history_names_who_uploaded_by_full_name(
+    client_for: Any, people: dict[str, Any], inspection: Inspection
+) -> None:
+    lead = people["lead"]
+    lead.first_name, lead.last_name = "Lesley", "Lead"
+    lead.save()
+    client = client_for("lead")
+    upload(client, inspection, "lime.csv", csv_bytes(lime_rows()))
+    page = client.get(reverse("surveys:upload", args=[inspection.pk, SURVEY])).content.decode()
+    assert "<td>Lesley Lead</td>" in page and "<td>lead</td>" not in page

@@ -1,5 +1,6 @@
 """Reading people and their sign-in state, for administrators' pages."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,3 +51,16 @@ def sign_in_state(*, user: Any) -> SignInState:
             device__user=user, device__confirmed=True
         ).count(),
     )
+
+
+def full_names(*, usernames: Iterable[str]) -> dict[str, str]:
+    """Each username's full name, in one query, for a page that lists many people; the
+    username where no name is set or the account is gone (house rules: people by name)."""
+    wanted = set(usernames)
+    found = {
+        u.username: u.get_full_name()
+        for u in get_user_model()
+        .objects.filter(username__in=wanted)
+        .only("username", "first_name", "last_name")
+    }
+    return {name: found.get(name) or name for name in wanted}

@@ -28,7 +28,13 @@ from scrutiny.core.report_figures import SUPPRESS_BELOW
 from scrutiny.core.surveys import CARE_GROUPS, Entry, Inclusion, Status, SurveyImportError
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.evidence.models import Evidence
-from scrutiny.web.evidence.selectors import EvidenceFilters, evidence_list, note_tags
+from scrutiny.web.evidence.selectors import (
+    SEARCH_LENGTH_MAX,
+    SEARCH_WORDS_MAX,
+    EvidenceFilters,
+    evidence_list,
+    note_tags,
+)
 from scrutiny.web.evidence.services import EvidenceRefused, Tags, evidence_create
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.access import access_inspection_by_id, inspections_visible_to
@@ -542,9 +548,9 @@ def _evidence_out(note: Evidence) -> dict[str, Any]:
     }
 
 
-# The same bound as the evidence page's search: each word is a join, and SQLite allows 64.
-MAX_SEARCH_WORDS = 20
-MAX_SEARCH_LENGTH = 200
+# The evidence page's own bound (evidence.selectors), so a search means the same here.
+MAX_SEARCH_WORDS = SEARCH_WORDS_MAX
+MAX_SEARCH_LENGTH = SEARCH_LENGTH_MAX
 
 
 def _evidence_filters(request: Request) -> EvidenceFilters:

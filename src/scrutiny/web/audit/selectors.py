@@ -9,7 +9,18 @@ from scrutiny.web.audit.models import AuditEvent
 
 
 def audit_event_list(*, inspection: object) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(inspection=inspection).order_by("-at", "-id")
+    return (
+        AuditEvent.objects.filter(inspection=inspection)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+
+
+def actor_full_name(event: AuditEvent) -> str:
+    """Who, by full name (house rules), the username beside it: the trail must name one
+    account unambiguously. The username alone when no name is set or the account is gone."""
+    full = event.actor.get_full_name() if event.actor else ""
+    return f"{full} ({event.actor_name})" if full else event.actor_name
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -3,7 +3,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from scrutiny.web.audit.models import AuditEvent
-from scrutiny.web.audit.selectors import audit_event_list, audit_events_csv, audit_values
+from scrutiny.web.audit.selectors import (
+    actor_full_name,
+    audit_event_list,
+    audit_events_csv,
+    audit_values,
+)
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.downloads import name_download
 from scrutiny.web.inspections import roles
@@ -15,7 +20,7 @@ from scrutiny.web.rules import inspection_permission
 def audit_list_view(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     page = Paginator(audit_event_list(inspection=inspection), 50).get_page(request.GET.get("page"))
     # Rows first: the read logged below must not push the page's last event off it.
-    rows = [(e, audit_values(e.before), audit_values(e.after)) for e in page]
+    rows = [(e, actor_full_name(e), audit_values(e.before), audit_values(e.after)) for e in page]
     # The trail quotes before/after values (record readings, evidence, answers).
     audit_read(
         actor=request.user,

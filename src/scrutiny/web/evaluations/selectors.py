@@ -82,16 +82,23 @@ def ensure_inputs_editable(*, inspection: Inspection) -> None:
         raise Refused(reasons)
 
 
-def _involvement_of(event: dict[str, Any]) -> signoff.Involvement | None:
+def _involvement_of(event: dict[str, Any], stored: set[str]) -> signoff.Involvement | None:
+    """`stored`: the survey imports whose responses were stored (counted by the engine)."""
     person, kind, subject = event["actor_name"], event["object_type"], event["object_id"]
     after = event["after"] or {}
     if kind == "proposed_evaluation":
         return signoff.Involvement(person, "proposal", subject)
     if kind in ("group_evaluation", "team_judgement", "record_reading"):
         return signoff.Involvement(person, kind, subject)
-    if kind == "significant_concern" and "serious_failing" in after:
+    # Deciding again, for a new reason, is deciding, even if the flag stays as it was.
+    if kind == "significant_concern" and after.keys() & {
+        "serious_failing",
+        "serious_failing_reason",
+    }:
         return signoff.Involvement(person, "serious_failing", subject)
-    if kind == "survey_import" and event["action"] == AuditEvent.Action.IMPORT and after:
+    # Uploading a file that was imported, and mapping its columns or answers, choosing
+    # which responses count or starting it, all decide the survey figures a cap reads.
+    if kind == "survey_import" and subject in stored:
         return signoff.Involvement(person, "survey_response", subject)
     if kind == "survey_responses" and event["action"] == AuditEvent.Action.CREATE:
         return signoff.Involvement(person, "survey_response", subject)  # sent through the API
@@ -121,7 +128,14 @@ def involvement(*, inspection: Inspection) -> list[signoff.Involvement]:
         .order_by("id")
         .values("actor_name", "object_type", "object_id", "action", "after")
     )
-    found = (_involvement_of(e) for e in events)
+    stored = {
+        e["object_id"]
+        for e in events
+        if e["object_type"] == "survey_import"
+        and e["action"] == AuditEvent.Action.IMPORT
+        and e["after"]
+    }
+    found = (_involvement_of(e, stored) for e in events)
     return list(dict.fromkeys(i for i in found if i is not None))
 
 

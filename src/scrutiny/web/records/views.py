@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from scrutiny.core.methodology import Programme, load_programme
 from scrutiny.core.refusal import Refused
+from scrutiny.web.accounts.selectors import full_names
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.downloads import name_download
@@ -88,10 +89,12 @@ def reading_list_view(request: HttpRequest, inspection: Inspection) -> HttpRespo
         f"Viewed the list of record readings (page {page.number})",
     )
     programme = load_programme(inspection.programme)
+    names = full_names(usernames=(r.reader for r in page))
+    rows = [(r, names[r.reader]) for r in page]
     return render(
         request,
         "records/list.html",
-        {"inspection": inspection, "page": page, "programme": programme},
+        {"inspection": inspection, "page": page, "rows": rows, "programme": programme},
     )
 
 

@@ -21,6 +21,7 @@ from scrutiny.core.survey_import import (
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_read
 from scrutiny.web.downloads import name_download
+from scrutiny.web.evaluations.selectors import inputs_lock_reasons
 from scrutiny.web.inspections import roles
 from scrutiny.web.inspections.models import Inspection
 from scrutiny.web.rules import inspection_permission
@@ -391,6 +392,9 @@ def import_preview_view(
             **_preview_table(job, survey),
             "counts": counts,
             "form": form,
+            # The survey's answers are an input the engine counts: while the evaluations
+            # are agreed or signed off the page says why, instead of refusing the import.
+            "locked": inputs_lock_reasons(inspection=inspection),
             "layout": LAYOUT_NAMES.get(job.layout, "an unrecognised tool"),
             "replaces": survey_counts(inspection=inspection).get(survey.id, 0),
             "same_as_superseded": import_history(inspection=inspection, survey=survey.id)

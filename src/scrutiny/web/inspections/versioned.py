@@ -13,9 +13,10 @@ before the data, so a value is never kept under a version older than the data it
 from.
 
 Left out of the count: reads (they change nothing) and the kinds of change that write
-nothing the engine reads, listed in audit.models.NOT_ENGINE_DATA, each with a test that proves it
-(tests/web/test_versioned.py). A reader's autosaved draft is the common one: counting
-it would make every page miss while 100 readers type.
+nothing the engine reads, listed in audit.models.NOT_ENGINE_DATA; a test runs every
+service and fails if one changed what the engine reads without moving the count
+(test_service_audit.py). A reader's autosaved draft is the common one: counting it
+would make every page miss while 100 readers type. ADR 24 says why.
 """
 
 import threading
@@ -82,6 +83,6 @@ def kept_for_version(
 
 
 def forget_kept() -> None:
-    """Empty the store (tests that write rows without the services, a restore)."""
+    """Empty the store (each test starts with nothing kept: tests/conftest.py)."""
     with _LOCK:
         _KEPT.clear()

@@ -30,6 +30,7 @@ from scrutiny.core.statistics import (
     level,
     sampled_care_groups,
 )
+from scrutiny.core.text import counted
 
 ENGINE_VERSION = "1"
 
@@ -257,7 +258,7 @@ class _Context:
         listed = "; ".join(
             f"{self.programme.care_group_label(g).lower()}: {scale.name(v)}" for g, v in low
         )
-        detail = f"The wellbeing of {_count(len(low), 'care group')} is evaluated {c.point} or less ({listed})"
+        detail = f"The wellbeing of {counted(len(low), 'care group')} is evaluated {c.point} or less ({listed})"
         return RuleCheck(rule.id, rule.title, True, cap, detail)
 
     def pending_reasons(self, rule: PendingRule) -> list[str]:
@@ -272,7 +273,7 @@ class _Context:
             return []
         if isinstance(c, SampledGroupUnevaluated):
             missing = [
-                f"{self.programme.care_group_label(g).lower()} ({_count(n, 'record')})"
+                f"{self.programme.care_group_label(g).lower()} ({counted(n, 'record')})"
                 for g, n in self.sampled_groups.items()
                 if g not in self.bundle.group_evaluations
             ]
@@ -283,10 +284,6 @@ class _Context:
                 ]
             return []
         raise AssertionError(f"unhandled pending condition {c!r}")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _margin(share: Share, threshold: Fraction, *, strictly: bool) -> str | None:

@@ -45,6 +45,7 @@ from scrutiny.core.report_layout import (
     Para,
     Table,
 )
+from scrutiny.core.text import counted
 
 REVIEW_TITLE = "Review of findings"
 
@@ -65,10 +66,6 @@ def period(years: Sequence[int]) -> str:
     if sorted(years) == list(range(first, last + 1)):
         return f"{first} to {last}"
     return ", ".join(str(y) for y in sorted(years)[:-1]) + f" and {max(years)}"
-
-
-def _plural(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def review_layout(overview: ProgrammeOverview, *, years: Sequence[int] = ()) -> Layout:
@@ -92,7 +89,7 @@ def _front_matter(overview: ProgrammeOverview) -> list[Block]:
             "lead",
         ),
         Para(
-            f"Drawn from {_plural(n, 'published inspection report')}"
+            f"Drawn from {counted(n, 'published inspection report')}"
             + (f" of inspections that began in {years}" if years else "")
             + ".",
             "cover",
@@ -148,8 +145,8 @@ def _about(overview: ProgrammeOverview) -> list[Block]:
     return [
         Heading(2, "About this review", "about"),
         Para(
-            f"This review draws on {_plural(n, 'joint inspection')} of the programme, in "
-            f"{_plural(len({f.partnership for f in overview.inspections}), 'community planning partnership')}. "
+            f"This review draws on {counted(n, 'joint inspection')} of the programme, in "
+            f"{counted(len({f.partnership for f in overview.inspections}), 'community planning partnership')}. "
             f"Together the inspection teams read {overview.records_read_shown} children's "
             f"records and received survey returns ({returns})."
         ),

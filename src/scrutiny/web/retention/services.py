@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from scrutiny.core.methodology import load_programme
 from scrutiny.core.signoff import inputs_sha256
+from scrutiny.core.text import counted
 from scrutiny.web.audit.models import AuditEvent
 from scrutiny.web.audit.services import audit_record
 from scrutiny.web.evaluations.models import Moderation
@@ -171,7 +172,7 @@ def inspection_erase(
             object_type="erasure",
             object_id=kind,
             summary=f"Erased {Kind(kind).label.lower()} under the retention policy "
-            f"({_count(months, 'month')} after publication): {detail}",
+            f"({counted(months, 'month')} after publication): {detail}",
             after={
                 "kind": kind,
                 "items": items,
@@ -183,11 +184,6 @@ def inspection_erase(
 
 
 # --- each kind ---------------------------------------------------------------------------
-
-
-def _count(n: int, thing: str) -> str:
-    """ "1 month", "12 months": the audit trail and the inspection's page say it so."""
-    return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
 def _pattern(old: str) -> re.Pattern[str]:
@@ -259,8 +255,8 @@ def _erase_readings(inspection: Inspection) -> tuple[int, str]:
         handler=f"{sample_check_run.__module__}.{sample_check_run.__qualname__}",
     ).update(result=None)
     return len(new), (
-        f"{_count(len(new), 'record id')} replaced in {_count(len(readings), 'reading')}, "
-        f"{_count(notes, 'reading note')} removed"
+        f"{counted(len(new), 'record id')} replaced in {counted(len(readings), 'reading')}, "
+        f"{counted(notes, 'reading note')} removed"
     )
 
 
@@ -298,8 +294,8 @@ def _erase_surveys(inspection: Inspection) -> tuple[int, str]:
 
     _rewrite_inputs(inspection, rewrite)
     return len(responses), (
-        f"{_count(len(responses), 'respondent id')} replaced, "
-        f"{_count(texts, 'free-text answer')} removed"
+        f"{counted(len(responses), 'respondent id')} replaced, "
+        f"{counted(texts, 'free-text answer')} removed"
     )
 
 
@@ -323,8 +319,8 @@ def _erase_attachments(inspection: Inspection) -> tuple[int, str]:
     size = sum(a.size for a in attachments) + sum(d.size for d in sent)
     files = len(attachments) + len(sent)
     return files, (
-        f"{_count(files, 'file')} removed ({size // 1024 + (size > 0)} kB), "
-        f"{_count(len(sent), 'document')} the partnership sent among them"
+        f"{counted(files, 'file')} removed ({size // 1024 + (size > 0)} kB), "
+        f"{counted(len(sent), 'document')} the partnership sent among them"
     )
 
 
@@ -337,7 +333,7 @@ def _erase_drafts(inspection: Inspection) -> tuple[int, str]:
         assignment.ratings, assignment.notes = {}, {}
         assignment.version += 1
     Assignment.objects.bulk_update(started, ["ratings", "notes", "version"], batch_size=500)
-    return len(started), f"{_count(len(started), 'unfinished reading')} emptied"
+    return len(started), f"{counted(len(started), 'unfinished reading')} emptied"
 
 
 # --- the job ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from scrutiny.core.text import counted
 from scrutiny.core.timetable import StageStatus
 from scrutiny.web.evaluations.models import Moderation, SignificantConcern
 from scrutiny.web.inspections import roles
@@ -26,10 +27,6 @@ class Action:
     url: str = ""
     link_text: str = ""
     urgent: bool = False
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _open_assignments(*, user: Any, inspections: list[int]) -> list[Assignment]:
@@ -140,7 +137,7 @@ def _partnership_actions(*, user: Any, inspection: Inspection, can: frozenset[st
         if waiting:
             actions.append(
                 Action(
-                    text=f"{_plural(waiting, 'document')} from the partnership to accept "
+                    text=f"{counted(waiting, 'document')} from the partnership to accept "
                     "into evidence or return.",
                     url=reverse("partnership:documents", args=[pk]),
                     link_text="Open the documents",
@@ -205,7 +202,7 @@ def next_actions(
         if open_:
             actions.append(
                 Action(
-                    text=f"{len(open_)} of your {_plural(total, 'record')} "
+                    text=f"{len(open_)} of your {counted(total, 'record')} "
                     f"{'is' if len(open_) == 1 else 'are'} still to read.",
                     url=reverse("records:reading", args=[pk, open_[0].pk]),
                     link_text=f"Read record {open_[0].sampled_record.record}",
@@ -226,7 +223,7 @@ def next_actions(
             if unassigned:
                 actions.append(
                     Action(
-                        text=f"{_plural(unassigned, 'record')} in the sample "
+                        text=f"{counted(unassigned, 'record')} in the sample "
                         f"{'has' if unassigned == 1 else 'have'} no reader.",
                         url=reverse("records:assign", args=[pk]),
                         link_text="Assign readers",
@@ -237,7 +234,7 @@ def next_actions(
         if comments:
             actions.append(
                 Action(
-                    text=f"{_plural(comments, 'comment')} from the partnership to resolve.",
+                    text=f"{counted(comments, 'comment')} from the partnership to resolve.",
                     url=reverse("reports:comments", args=[pk]),
                     link_text="Resolve the comments",
                 )
@@ -258,7 +255,7 @@ def next_actions(
         if concerns:
             actions.append(
                 Action(
-                    text=f"{_plural(concerns, 'significant concern')} open: decide on escalation.",
+                    text=f"{counted(concerns, 'significant concern')} open: decide on escalation.",
                     url=reverse("evaluations:concerns", args=[pk]),
                     link_text="Open the concerns log",
                     urgent=True,

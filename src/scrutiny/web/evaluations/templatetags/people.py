@@ -2,7 +2,7 @@
 
 from django import template
 
-from scrutiny.web.accounts.models import User
+from scrutiny.web.accounts.selectors import full_names
 
 register = template.Library()
 
@@ -13,5 +13,4 @@ def full_name(username: str) -> str:
     person's account is gone (imported rows keep what the file said)."""
     if not username:
         return ""
-    user = User.objects.filter(username=username).only("first_name", "last_name").first()
-    return (user.get_full_name() if user else "") or username
+    return full_names(usernames=[username])[username]
